@@ -1,0 +1,57 @@
+using System.Globalization;
+using System.Text;
+using ImageApi.Processing.Transforms;
+
+namespace ImageApi.Processing.Naming;
+
+/// <summary>
+/// The destination key of one rendition: <c>processed/&lt;source key&gt;/&lt;variant&gt;.&lt;ext&gt;</c>.
+/// Every parameter that changes the bytes is in the variant, defaults included, always in the order
+/// w, h, fit, q — so one output has exactly one name, however the request spelled it.
+/// </summary>
+public sealed record RenditionKey
+{
+    public const string Prefix = "processed/";
+
+    public RenditionKey(SourceKey source, RenditionSpec spec)
+    {
+        Source = source;
+        Spec = spec;
+        Value = PrefixFor(source) + Variant(spec) + "." + spec.Format.Extension();
+    }
+
+    public SourceKey Source { get; }
+    public RenditionSpec Spec { get; }
+    public string Value { get; }
+
+    public override string ToString() => Value;
+
+    /// <summary>The folder that holds every rendition of one original.</summary>
+    public static string PrefixFor(SourceKey source) => Prefix + source.Value + "/";
+
+    /// <summary>
+    /// Whether <paramref name="key"/> is a rendition of <paramref name="source"/> itself, not of an
+    /// original whose key merely starts the same way (<c>a/b</c> under <c>a</c>).
+    /// </summary>
+    public static bool BelongsTo(string key, SourceKey source)
+    {
+        var prefix = PrefixFor(source);
+        return key.StartsWith(prefix, StringComparison.Ordinal) && key.IndexOf('/', prefix.Length) < 0;
+    }
+
+    private static string Variant(RenditionSpec spec)
+    {
+        var builder = new StringBuilder();
+        builder.Append('w').Append(Dimension(spec.Width));
+        builder.Append("-h").Append(Dimension(spec.Height));
+        builder.Append('-').Append(spec.Fit.ToString().ToLowerInvariant());
+        if (spec.Quality is { } quality)
+        {
+            builder.Append("-q").Append(quality.ToString(CultureInfo.InvariantCulture));
+        }
+
+        return builder.ToString();
+    }
+
+    private static string Dimension(int? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "auto";
+}

@@ -1,0 +1,38 @@
+using ImageApi.Processing.Limits;
+using ImageApi.Processing.Pipeline;
+using ImageApi.Processing.Transforms;
+
+namespace ImageApi.Processing.Tests;
+
+public class ResizePlanTests
+{
+    [Theory]
+    [InlineData(1280, 800, 800, 800, 800, 500)]
+    [InlineData(800, 1280, 800, 800, 500, 800)]
+    [InlineData(1280, 800, 400, null, 400, 250)]
+    [InlineData(1280, 800, null, 100, 160, 100)]
+    [InlineData(3, 1000, 800, 800, 2, 800)]
+    [InlineData(1000, 1, 10, null, 10, 1)]
+    [InlineData(640, 400, 800, 800, 640, 400)]
+    public void Inside_keeps_aspect_and_fits(int sw, int sh, int? w, int? h, int ow, int oh)
+    {
+        var plan = ResizePlan.For(sw, sh, new RenditionSpec(w, h, FitMode.Inside, OutputFormat.Webp, 80), 4096, 4096);
+        Assert.Equal((ow, oh), (plan.Width, plan.Height));
+        Assert.Equal(ow != sw || oh != sh, plan.Resizes);
+    }
+
+    [Theory]
+    [InlineData(FitMode.Cover)]
+    [InlineData(FitMode.Contain)]
+    [InlineData(FitMode.Fill)]
+    public void Box_modes_produce_the_box(FitMode fit)
+    {
+        var plan = ResizePlan.For(10, 10, new RenditionSpec(300, 200, fit, OutputFormat.Webp, 80), 4096, 4096);
+        Assert.Equal((300, 200), (plan.Width, plan.Height));
+    }
+
+    [Fact]
+    public void Derived_side_over_the_maximum_is_refused() =>
+        Assert.Throws<OutputTooLargeException>(() =>
+            ResizePlan.For(10, 50000, new RenditionSpec(10, null, FitMode.Inside, OutputFormat.Webp, 80), 4096, 4096));
+}
