@@ -37,16 +37,26 @@ public sealed record SourceKey
         return true;
     }
 
-    private static string? Validate(string? key)
+    private static string? Validate(string? key) => ObjectKeyRules.Validate(key, MaxBytes);
+}
+
+/// <summary>The rules every key obeys, in every store: the source's, the destination's, and the folder's.</summary>
+public static class ObjectKeyRules
+{
+    /// <summary>S3's own limit.</summary>
+    public const int MaxBytes = 1024;
+
+    /// <returns>Null when <paramref name="key"/> is acceptable, otherwise why not.</returns>
+    public static string? Validate(string? key, int maxBytes = MaxBytes)
     {
         if (string.IsNullOrEmpty(key))
         {
             return "The key is empty.";
         }
 
-        if (Encoding.UTF8.GetByteCount(key) > MaxBytes)
+        if (Encoding.UTF8.GetByteCount(key) > maxBytes)
         {
-            return $"The key is longer than {MaxBytes} bytes.";
+            return $"The key is longer than {maxBytes} bytes.";
         }
 
         if (key[0] == '/')

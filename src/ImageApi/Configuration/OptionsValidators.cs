@@ -1,0 +1,90 @@
+using ImageApi.Processing.Limits;
+using ImageApi.Processing.Transforms;
+using Microsoft.Extensions.Options;
+
+namespace ImageApi.Configuration;
+
+/// <summary>
+/// Start-up checks for every setting. Each failure names the setting as it is written in
+/// appsettings.json (and, with <c>__</c> for <c>:</c>, as an environment variable).
+/// </summary>
+internal sealed class OptionsValidators :
+    IValidateOptions<StorageOptions>,
+    IValidateOptions<UploadOptions>,
+    IValidateOptions<DeliveryOptions>,
+    IValidateOptions<RenditionDefaults>,
+    IValidateOptions<ProcessingLimits>
+{
+    public const string RenditionsSection = "Renditions";
+    public const string LimitsSection = "Limits";
+
+    public ValidateOptionsResult Validate(string? name, StorageOptions options)
+    {
+        var failures = new Failures(StorageOptions.Section);
+        failures.Require(!string.IsNullOrWhiteSpace(options.FileRoot), "FileRoot", "must name a folder");
+        return failures.Result;
+    }
+
+    public ValidateOptionsResult Validate(string? name, UploadOptions options)
+    {
+        var failures = new Failures(UploadOptions.Section);
+        failures.Require(options.MaxBytes >= 1, "MaxBytes", $"must be at least 1 (was {options.MaxBytes})");
+        failures.Require(options.UrlExpiry >= TimeSpan.FromSeconds(10) && options.UrlExpiry <= TimeSpan.FromDays(7), "UrlExpiry", $"must be from 00:00:10 to 7.00:00:00 (was {options.UrlExpiry})");
+        foreach (var type in options.AllowedContentTypes)
+        {
+            failures.Require(UploadOptions.DefaultContentTypes.Contains(type), "AllowedContentTypes", $"may only hold {string.Join(", ", UploadOptions.DefaultContentTypes)} (had '{type}')");
+        }
+
+        failures.Require(
+            options.KeyPrefix.Length > 0 && options.KeyPrefix.EndsWith('/') && Processing.Naming.SourceKey.TryParse(options.KeyPrefix + "x", out _, out _),
+            "KeyPrefix",
+            $"must be a key prefix ending in '/' (was '{options.KeyPrefix}')");
+        failures.Require(string.IsNullOrEmpty(options.SigningKey) || options.SigningKey.Length >= 32, "SigningKey", "must be at least 32 characters, or empty for a random key per process");
+        return failures.Result;
+    }
+
+    public ValidateOptionsResult Validate(string? name, DeliveryOptions options)
+    {
+        var failures = new Failures(DeliveryOptions.Section);
+        failures.Require(options.CacheMaxAgeSeconds >= 0, "CacheMaxAgeSeconds", $"must be 0 or more (was {options.CacheMaxAgeSeconds})");
+        return failures.Result;
+    }
+
+    public ValidateOptionsResult Validate(string? name, RenditionDefaults options)
+    {
+        var failures = new Failures(RenditionsSection);
+        failures.Require(options.MaxWidth is >= 1 and <= 16384, "MaxWidth", $"must be from 1 to 16384 (was {options.MaxWidth})");
+        failures.Require(options.MaxHeight is >= 1 and <= 16384, "MaxHeight", $"must be from 1 to 16384 (was {options.MaxHeight})");
+        failures.Require(options.Width >= 1 && options.Width <= options.MaxWidth, "Width", $"must be from 1 to Renditions:MaxWidth ({options.MaxWidth}) (was {options.Width})");
+        failures.Require(options.Height >= 1 && options.Height <= options.MaxHeight, "Height", $"must be from 1 to Renditions:MaxHeight ({options.MaxHeight}) (was {options.Height})");
+        failures.Require(options.Quality is >= 1 and <= 100, "Quality", $"must be from 1 to 100 (was {options.Quality})");
+        failures.Require(Enum.IsDefined(options.Fit), "Fit", "must be Inside, Cover, Contain or Fill");
+        failures.Require(Enum.IsDefined(options.Format), "Format", "must be Webp, Jpeg, Png or Gif");
+        return failures.Result;
+    }
+
+    public ValidateOptionsResult Validate(string? name, ProcessingLimits options)
+    {
+        var failures = new Failures(LimitsSection);
+        failures.Require(options.MaxSourceBytes >= 1, "MaxSourceBytes", $"must be at least 1 (was {options.MaxSourceBytes})");
+        failures.Require(options.MaxSourcePixels >= 1, "MaxSourcePixels", $"must be at least 1 (was {options.MaxSourcePixels})");
+        failures.Require(options.MaxGifFrames >= 1, "MaxGifFrames", $"must be at least 1 (was {options.MaxGifFrames})");
+        failures.Require(options.MaxAllocationMegabytes is >= 16 and <= 4096, "MaxAllocationMegabytes", $"must be from 16 to 4096 (was {options.MaxAllocationMegabytes})");
+        return failures.Result;
+    }
+
+    private sealed class Failures(string section)
+    {
+        private readonly List<string> _messages = [];
+
+        public ValidateOptionsResult Result => _messages.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(_messages);
+
+        public void Require(bool condition, string setting, string message)
+        {
+            if (!condition)
+            {
+                _messages.Add($"{section}:{setting} {message}.");
+            }
+        }
+    }
+}

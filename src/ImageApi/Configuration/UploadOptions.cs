@@ -1,0 +1,25 @@
+namespace ImageApi.Configuration;
+
+/// <summary>The <c>Uploads</c> section: what <c>POST /uploads</c> hands out.</summary>
+public sealed class UploadOptions
+{
+    public const string Section = "Uploads";
+
+    public static IReadOnlyList<string> DefaultContentTypes { get; } = ["image/jpeg", "image/png", "image/webp", "image/gif"];
+
+    public long MaxBytes { get; set; } = 25L * 1024 * 1024;
+
+    /// <summary>Empty means <see cref="DefaultContentTypes"/> (configuration binding appends to lists, so defaults are applied after binding).</summary>
+    public IList<string> AllowedContentTypes { get; set; } = [];
+
+    public TimeSpan UrlExpiry { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Every upload key starts with this; S3 events for other keys are ignored.</summary>
+    public string KeyPrefix { get; set; } = "uploads/";
+
+    /// <summary>
+    /// HMAC key for the embedded mode's upload URLs, at least 32 characters. Empty: a random key per
+    /// process, so URLs die with a restart and do not work across instances.
+    /// </summary>
+    public string? SigningKey { get; set; }
+}

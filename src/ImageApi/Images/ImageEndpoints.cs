@@ -1,0 +1,58 @@
+using ImageApi.Configuration;
+using ImageApi.OpenApi;
+using ImageApi.Processing.Naming;
+using ImageApi.Processing.Transforms;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+
+namespace ImageApi.Images;
+
+public static class ImageEndpoints
+{
+    public static IEndpointRouteBuilder MapImages(this IEndpointRouteBuilder app)
+    {
+        var images = app.MapGroup("/images").WithTags("Images");
+        // HEAD answers like GET without the body; it is the same operation, so it is not listed twice.
+        images.MapMethods("/{**key}", [HttpMethods.Head], GetAsync).ExcludeFromDescription();
+        images.MapGet("/{**key}", GetAsync)
+            .WithName("GetImage")
+            .WithSummary("A rendition of an uploaded image")
+            .WithDescription(
+                "Serves the rendition the parameters describe: from the destination store when it exists, " +
+                "otherwise generated from the original, stored, and served. Without parameters: the default " +
+                "rendition (fit inside 800×800, WebP, quality 80), the one made at upload. Parameter order, case " +
+                "and explicitly spelled defaults never create a second rendition.")
+            .WithMetadata(new TransformParametersMetadata())
+            .Produces(StatusCodes.Status200OK, contentType: "image/webp", additionalContentTypes: ["image/jpeg", "image/png", "image/gif"])
+            .Produces(StatusCodes.Status304NotModified)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        return app;
+    }
+
+    private static async Task<IResult> GetAsync(
+        string key,
+        HttpRequest request,
+        TransformParser parser,
+        RenditionService renditions,
+        IOptions<DeliveryOptions> delivery,
+        CancellationToken cancellationToken)
+    {
+        var source = SourceKey.Parse(DecodeSlashes(key));
+        var transform = parser.Parse(request.Query.SelectMany(
+            pair => pair.Value.Count == 0 ? [new KeyValuePair<string, string?>(pair.Key, null)] : pair.Value.Select(v => new KeyValuePair<string, string?>(pair.Key, v))));
+        var rendition = await renditions.GetAsync(source, transform.Request, AcceptsWebp(request), cancellationToken);
+        return new RenditionResult(rendition, delivery.Value.CacheMaxAgeSeconds, transform.Request.Format == RequestedFormat.Auto);
+    }
+
+    // Kestrel leaves %2F encoded in paths; clients (Swagger UI among them) encode the key's slashes.
+    private static string DecodeSlashes(string key) => key.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase);
+
+    private static bool AcceptsWebp(HttpRequest request) =>
+        MediaTypeHeaderValue.TryParseList(request.Headers.Accept, out var types)
+        && types.Any(t => t.MediaType.Equals("image/webp", StringComparison.OrdinalIgnoreCase) && t.Quality is not 0);
+}

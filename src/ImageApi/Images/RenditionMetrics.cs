@@ -1,0 +1,33 @@
+using System.Diagnostics.Metrics;
+
+namespace ImageApi.Images;
+
+/// <summary>The service's own instruments, on the <c>ImageApi</c> meter.</summary>
+public sealed class RenditionMetrics
+{
+    public const string MeterName = "ImageApi";
+
+    private readonly Counter<long> _generated;
+    private readonly Counter<long> _servedFromStorage;
+    private readonly Counter<long> _bytesServed;
+
+    public RenditionMetrics(IMeterFactory meterFactory)
+    {
+        var meter = meterFactory.Create(MeterName);
+        _generated = meter.CreateCounter<long>("imageapi.renditions.generated", "{rendition}", "Renditions rendered from an original and stored.");
+        _servedFromStorage = meter.CreateCounter<long>("imageapi.renditions.served_from_storage", "{rendition}", "Requests answered with a stored rendition.");
+        _bytesServed = meter.CreateCounter<long>("imageapi.renditions.bytes", "By", "Rendition bytes produced or read from storage.");
+    }
+
+    public void Generated(long bytes)
+    {
+        _generated.Add(1);
+        _bytesServed.Add(bytes);
+    }
+
+    public void ServedFromStorage(long bytes)
+    {
+        _servedFromStorage.Add(1);
+        _bytesServed.Add(bytes);
+    }
+}

@@ -1,0 +1,170 @@
+using System.Diagnostics;
+using ImageApi.Problems;
+using ImageApi.Processing.Limits;
+using ImageApi.Processing.Naming;
+using ImageApi.Processing.Pipeline;
+using ImageApi.Processing.Transforms;
+using ImageApi.Storage;
+using Microsoft.Extensions.Caching.Memory;
+
+namespace ImageApi.Images;
+
+/// <summary>
+/// The rendition cache in front of the pipeline: serve what the destination store holds, otherwise
+/// fetch the original, render, store, serve. The same path serves <c>GET /images</c> and the
+/// default rendition made when an upload arrives.
+/// </summary>
+public sealed partial class RenditionService(
+    ObjectStores stores,
+    ImagePipeline pipeline,
+    IMemoryCache cache,
+    RenditionMetrics metrics,
+    IHostApplicationLifetime lifetime,
+    ILogger<RenditionService> logger)
+{
+    private readonly SingleFlight<GeneratedRendition> _inFlight = new();
+
+    /// <summary>The rendition for a request, from storage when it is there.</summary>
+    /// <exception cref="SourceNotFoundException">No original under <paramref name="source"/>.</exception>
+    /// <exception cref="ImageRejectedException">The original or the request is refused.</exception>
+    /// <exception cref="StorageUnavailableException">A store could not be reached.</exception>
+    public async Task<Rendition> GetAsync(SourceKey source, TransformRequest request, bool clientAcceptsWebp, CancellationToken cancellationToken)
+    {
+        var alpha = request.NeedsSourceAlpha(clientAcceptsWebp) && await SourceHasAlphaAsync(source, cancellationToken).ConfigureAwait(false);
+        var key = new RenditionKey(source, request.Resolve(clientAcceptsWebp, alpha));
+
+        var clock = Stopwatch.StartNew();
+        var stored = await stores.Destination.GetAsync(key.Value, cancellationToken).ConfigureAwait(false);
+        if (stored is not null)
+        {
+            LogServed(logger, key.Value, stored.Info.Length);
+            metrics.ServedFromStorage(stored.Info.Length);
+            return new Rendition(key, stored.Content, stored.Info.Length, stored.Info.ETag, false, [new("fetch", clock.Elapsed)]);
+        }
+
+        var generated = await GenerateOnceAsync(key).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return new Rendition(key, new MemoryStream(generated.Content, writable: false), generated.Content.Length, generated.ETag, true, generated.Timings);
+    }
+
+    /// <summary>Makes sure the rendition exists; does nothing when it already does. Used by upload events.</summary>
+    public async Task<bool> EnsureAsync(SourceKey source, TransformRequest request, CancellationToken cancellationToken)
+    {
+        var key = new RenditionKey(source, request.Resolve(clientAcceptsWebp: true, sourceHasAlpha: false));
+        if (await stores.Destination.HeadAsync(key.Value, cancellationToken).ConfigureAwait(false) is not null)
+        {
+            return false;
+        }
+
+        await GenerateOnceAsync(key).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>Deletes every rendition of one original (and none of another whose key merely starts the same).</summary>
+    public async Task<int> DeleteAllAsync(SourceKey source, CancellationToken cancellationToken)
+    {
+        var deleted = 0;
+        await foreach (var key in stores.Destination.ListAsync(RenditionKey.PrefixFor(source), cancellationToken).ConfigureAwait(false))
+        {
+            if (RenditionKey.BelongsTo(key, source))
+            {
+                await stores.Destination.DeleteAsync(key, cancellationToken).ConfigureAwait(false);
+                deleted++;
+            }
+        }
+
+        cache.Remove(AlphaCacheKey(source));
+        return deleted;
+    }
+
+    // Concurrent requests for one missing rendition render it once. The work runs to the end even if
+    // the request that started it goes away: the next request then finds it stored.
+    private Task<GeneratedRendition> GenerateOnceAsync(RenditionKey key) =>
+        _inFlight.RunAsync(key.Value, () => GenerateAsync(key, lifetime.ApplicationStopping));
+
+    private async Task<GeneratedRendition> GenerateAsync(RenditionKey key, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        using var original = await ReadOriginalAsync(key.Source, cancellationToken).ConfigureAwait(false);
+        var fetched = clock.Elapsed;
+
+        var rendered = pipeline.Render(original, key.Spec, cancellationToken);
+        var renderedAt = clock.Elapsed;
+
+        byte[] content = rendered.Content;
+        ObjectInfo info;
+        using (var body = new MemoryStream(content, writable: false))
+        {
+            try
+            {
+                info = await stores.Destination.PutAsync(key.Value, body, rendered.ContentType, PutMode.CreateOnly, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ObjectAlreadyExistsException)
+            {
+                // Another instance stored it first: serve what it stored, so every client sees one ETag.
+                (content, info) = await ReadStoredAsync(key, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        var stored = clock.Elapsed;
+        metrics.Generated(content.Length);
+        LogGenerated(logger, key.Value, content.Length, fetched.TotalMilliseconds, rendered.Timings.Decode.TotalMilliseconds,
+            rendered.Timings.Resize.TotalMilliseconds, rendered.Timings.Encode.TotalMilliseconds, (stored - renderedAt).TotalMilliseconds);
+        return new GeneratedRendition(content, info.ETag,
+        [
+            new("fetch", fetched),
+            new("decode", rendered.Timings.Decode),
+            new("resize", rendered.Timings.Resize),
+            new("encode", rendered.Timings.Encode),
+            new("store", stored - renderedAt),
+        ]);
+    }
+
+    /// <summary>Reads an original into memory, refusing one over the byte limit before reading it.</summary>
+    private async Task<MemoryStream> ReadOriginalAsync(SourceKey source, CancellationToken cancellationToken)
+    {
+        await using var original = await stores.Source.GetAsync(source.Value, cancellationToken).ConfigureAwait(false)
+            ?? throw new SourceNotFoundException(source.Value);
+        if (original.Info.Length > pipeline.Limits.MaxSourceBytes)
+        {
+            throw new SourceTooLargeException(original.Info.Length, pipeline.Limits.MaxSourceBytes);
+        }
+
+        var buffer = new MemoryStream(checked((int)original.Info.Length));
+        await original.Content.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+        buffer.Position = 0;
+        return buffer;
+    }
+
+    private async Task<(byte[] Content, ObjectInfo Info)> ReadStoredAsync(RenditionKey key, CancellationToken cancellationToken)
+    {
+        await using var stored = await stores.Destination.GetAsync(key.Value, cancellationToken).ConfigureAwait(false)
+            ?? throw new StorageUnavailableException(stores.Destination.Name, $"'{key.Value}' vanished right after it was stored.");
+        using var buffer = new MemoryStream();
+        await stored.Content.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+        return (buffer.ToArray(), stored.Info);
+    }
+
+    /// <summary>Only <c>format=auto</c> for a client without WebP needs this; the answer is cached per original.</summary>
+    private async Task<bool> SourceHasAlphaAsync(SourceKey source, CancellationToken cancellationToken)
+    {
+        if (cache.TryGetValue(AlphaCacheKey(source), out bool alpha))
+        {
+            return alpha;
+        }
+
+        using var original = await ReadOriginalAsync(source, cancellationToken).ConfigureAwait(false);
+        alpha = pipeline.Inspect(original).HasAlpha;
+        cache.Set(AlphaCacheKey(source), alpha, new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = TimeSpan.FromHours(1) });
+        return alpha;
+    }
+
+    private static string AlphaCacheKey(SourceKey source) => "alpha:" + source.Value;
+
+    private sealed record GeneratedRendition(byte[] Content, string ETag, IReadOnlyList<StageTiming> Timings);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Rendition {Key} served from storage ({Bytes} bytes), cache hit")]
+    private static partial void LogServed(ILogger logger, string key, long bytes);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Rendition {Key} generated ({Bytes} bytes), cache miss: fetch {FetchMs:0.0} ms, decode {DecodeMs:0.0} ms, resize {ResizeMs:0.0} ms, encode {EncodeMs:0.0} ms, store {StoreMs:0.0} ms")]
+    private static partial void LogGenerated(ILogger logger, string key, int bytes, double fetchMs, double decodeMs, double resizeMs, double encodeMs, double storeMs);
+}

@@ -1,0 +1,32 @@
+using Microsoft.OpenApi;
+
+namespace ImageApi.OpenApi;
+
+internal static class SwaggerSetup
+{
+    public static IServiceCollection AddImageApiSwagger(this IServiceCollection services) =>
+        services.AddEndpointsApiExplorer().AddSwaggerGen(options =>
+        {
+            options.SwaggerDoc("v1", new OpenApiInfo
+            {
+                Title = "ImageApi",
+                Version = "v1",
+                Description =
+                    "Upload originals through presigned URLs and fetch renditions at any size. " +
+                    "Errors are application/problem+json (RFC 9457).",
+            });
+            options.OperationFilter<TransformParametersFilter>();
+            options.OperationFilter<BinaryBodyFilter>();
+        });
+
+    public static WebApplication UseImageApiSwagger(this WebApplication app)
+    {
+        app.UseSwagger();
+        app.UseSwaggerUI(options =>
+        {
+            options.SwaggerEndpoint("/swagger/v1/swagger.json", "ImageApi v1");
+            options.DocumentTitle = "ImageApi";
+        });
+        return app;
+    }
+}

@@ -1,0 +1,62 @@
+using ImageApi.Processing.Limits;
+using ImageApi.Processing.Naming;
+using ImageApi.Processing.Transforms;
+using ImageApi.Storage;
+using Microsoft.AspNetCore.Mvc;
+
+namespace ImageApi.Problems;
+
+/// <summary>
+/// The one place that says which failure is which status. Every error the API returns is one of these,
+/// as <c>application/problem+json</c> (RFC 9457).
+/// </summary>
+public static class ProblemTypes
+{
+    private const string Base = "urn:imageapi:problem:";
+
+    public const string InvalidParameters = Base + "invalid-parameters";
+    public const string InvalidKey = Base + "invalid-key";
+    public const string InvalidRequest = Base + "invalid-request";
+    public const string InvalidUpload = Base + "invalid-upload";
+    public const string UploadUrlRejected = Base + "upload-url-rejected";
+    public const string UploadTooLarge = Base + "upload-too-large";
+    public const string AlreadyUploaded = Base + "already-uploaded";
+    public const string SourceNotFound = Base + "source-not-found";
+    public const string SourceTooLarge = Base + "source-too-large";
+    public const string OutputTooLarge = Base + "output-too-large";
+    public const string UnsupportedFormat = Base + "unsupported-format";
+    public const string Undecodable = Base + "undecodable";
+    public const string StorageUnavailable = Base + "storage-unavailable";
+
+    /// <summary>Seconds a client should wait after a 503.</summary>
+    public const int RetryAfterSeconds = 5;
+
+    /// <returns>The problem for a known failure, or null for a bug (answered as a plain 500).</returns>
+    public static ProblemDetails? For(Exception exception) => exception switch
+    {
+        TransformRequestException ex => InvalidTransform(ex),
+        BadHttpRequestException ex => Problem(ex.StatusCode, InvalidRequest, "Invalid request", ex.Message),
+        InvalidKeyException ex => Problem(StatusCodes.Status400BadRequest, InvalidKey, "Invalid key", ex.Reason),
+        SourceNotFoundException ex => Problem(StatusCodes.Status404NotFound, SourceNotFound, "No such image", ex.Message),
+        SourceTooLargeException or SourceTooManyPixelsException or SourceNeedsTooMuchMemoryException
+            => Problem(StatusCodes.Status413PayloadTooLarge, SourceTooLarge, "Original too large", exception.Message),
+        OutputTooLargeException ex => Problem(StatusCodes.Status400BadRequest, OutputTooLarge, "Output too large", ex.Message),
+        UnsupportedImageFormatException ex => Problem(StatusCodes.Status415UnsupportedMediaType, UnsupportedFormat, "Unsupported image format", ex.Message),
+        UndecodableImageException ex => Problem(StatusCodes.Status422UnprocessableEntity, Undecodable, "Image cannot be decoded", ex.Message),
+        StorageUnavailableException => Problem(StatusCodes.Status503ServiceUnavailable, StorageUnavailable, "Storage unavailable", "Storage could not be reached. Try again shortly."),
+        _ => null,
+    };
+
+    public static ProblemDetails Problem(int status, string type, string title, string detail) =>
+        new() { Status = status, Type = type, Title = title, Detail = detail };
+
+    private static ProblemDetails InvalidTransform(TransformRequestException ex)
+    {
+        var problem = Problem(StatusCodes.Status400BadRequest, InvalidParameters, "Invalid transform parameters", ex.Message);
+        problem.Extensions["errors"] = ex.Errors.ToDictionary(e => e.Parameter, e => new { message = e.Message, allowed = e.Allowed });
+        return problem;
+    }
+}
+
+/// <summary>The original a request names does not exist.</summary>
+public sealed class SourceNotFoundException(string key) : Exception($"There is no original image under '{key}'.");

@@ -1,0 +1,175 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using ImageApi.Processing.Naming;
+
+namespace ImageApi.Storage;
+
+/// <summary>
+/// An <see cref="IObjectStore"/> over a folder, for the embedded mode. Writes go to a staging folder
+/// beside the data and are renamed into place, so a reader never sees half a file and a failed write
+/// leaves nothing behind. No key, however hostile, resolves outside <see cref="Root"/>.
+/// </summary>
+public sealed class FileObjectStore : IObjectStore
+{
+    private readonly string _staging;
+
+    public FileObjectStore(string name, string root, string staging)
+    {
+        Name = name;
+        Root = Path.GetFullPath(root).TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar;
+        _staging = Path.GetFullPath(staging);
+        Directory.CreateDirectory(Root);
+        Directory.CreateDirectory(_staging);
+    }
+
+    public string Name { get; }
+
+    public string Root { get; }
+
+    public Task<ObjectInfo?> HeadAsync(string key, CancellationToken cancellationToken)
+    {
+        var path = PathOf(key);
+        return Task.FromResult(Guard(() => File.Exists(path) ? Describe(key, new FileInfo(path)) : null));
+    }
+
+    public Task<StoredObject?> GetAsync(string key, CancellationToken cancellationToken)
+    {
+        var path = PathOf(key);
+        return Task.FromResult(Guard(() =>
+        {
+            FileStream stream;
+            try
+            {
+                stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
+            }
+            catch (UnauthorizedAccessException) when (Directory.Exists(path))
+            {
+                // The key names a folder of other keys, not an object.
+                return null;
+            }
+
+            // Describe the handle we opened, not the path: a rename may have replaced the file since.
+            return new StoredObject(Describe(key, new FileInfo(path), stream.Length), stream);
+        }));
+    }
+
+    public async Task<ObjectInfo> PutAsync(string key, Stream content, string contentType, PutMode mode, CancellationToken cancellationToken)
+    {
+        var path = PathOf(key);
+        var temporary = Path.Combine(_staging, Guid.NewGuid().ToString("N"));
+        try
+        {
+            await using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, FileOptions.Asynchronous))
+            {
+                await content.CopyToAsync(file, cancellationToken).ConfigureAwait(false);
+            }
+
+            return Guard(() =>
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                if (mode == PutMode.CreateOnly)
+                {
+                    // Without overwrite, .NET links the new name and fails if it exists: atomic on Linux.
+                    try
+                    {
+                        File.Move(temporary, path, overwrite: false);
+                    }
+                    catch (IOException) when (File.Exists(path))
+                    {
+                        throw new ObjectAlreadyExistsException(Name, key);
+                    }
+                }
+                else
+                {
+                    File.Move(temporary, path, overwrite: true);
+                }
+
+                return Describe(key, new FileInfo(path));
+            });
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+    }
+
+    public Task DeleteAsync(string key, CancellationToken cancellationToken)
+    {
+        var path = PathOf(key);
+        Guard(() =>
+        {
+            File.Delete(path);
+            return true;
+        });
+        return Task.CompletedTask;
+    }
+
+    public async IAsyncEnumerable<string> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var slash = prefix.LastIndexOf('/');
+        var directory = slash < 0 ? Root : PathOf(prefix[..slash]);
+        if (!Directory.Exists(directory))
+        {
+            yield break;
+        }
+
+        foreach (var file in Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var key = Path.GetRelativePath(Root, file).Replace(Path.DirectorySeparatorChar, '/');
+            if (key.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                yield return key;
+            }
+        }
+
+        await Task.CompletedTask.ConfigureAwait(false);
+    }
+
+    /// <exception cref="InvalidKeyException">The key breaks the key rules or would leave the root.</exception>
+    private string PathOf(string key)
+    {
+        if (ObjectKeyRules.Validate(key) is { } reason)
+        {
+            throw new InvalidKeyException(key, reason);
+        }
+
+        // Belt and braces: the rules already exclude '..', '\' and absolute keys.
+        var path = Path.GetFullPath(Path.Combine(Root, key.Replace('/', Path.DirectorySeparatorChar)));
+        if (!path.StartsWith(Root, StringComparison.Ordinal))
+        {
+            throw new InvalidKeyException(key, "The key resolves outside the store.");
+        }
+
+        return path;
+    }
+
+    // mtime and length, as nginx does: changes with every replacement because writes are renames.
+    private static ObjectInfo Describe(string key, FileInfo file, long? length = null)
+    {
+        var size = length ?? file.Length;
+        var etag = string.Create(CultureInfo.InvariantCulture, $"{file.LastWriteTimeUtc.Ticks:x}-{size:x}");
+        return new ObjectInfo(key, size, etag, null, file.LastWriteTimeUtc);
+    }
+
+    private T Guard<T>(Func<T> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return default!;
+        }
+        catch (PathTooLongException)
+        {
+            // A segment over the file system's 255-byte name limit cannot exist here.
+            return default!;
+        }
+        catch (IOException ex)
+        {
+            throw new StorageUnavailableException(Name, ex.Message, ex);
+        }
+    }
+}

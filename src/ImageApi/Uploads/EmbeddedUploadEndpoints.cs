@@ -1,0 +1,100 @@
+using ImageApi.Events;
+using ImageApi.OpenApi;
+using ImageApi.Problems;
+using ImageApi.Processing.Naming;
+using ImageApi.Storage;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Net.Http.Headers;
+
+namespace ImageApi.Uploads;
+
+/// <summary>
+/// <c>PUT /uploads/{key}</c>: the embedded mode's upload target, behaving like a presigned S3 PUT.
+/// Only mapped when storage is a local folder; with S3 the browser sends to S3 itself.
+/// </summary>
+public static class EmbeddedUploadEndpoints
+{
+    public static IEndpointRouteBuilder MapEmbeddedUploads(this IEndpointRouteBuilder app)
+    {
+        app.MapGroup("/uploads").WithTags("Uploads")
+            .MapPut("/{**key}", PutAsync)
+            .WithName("PutUpload")
+            .WithSummary("Upload an original through a signed URL (embedded mode)")
+            .WithDescription(
+                "The uploadUrl from POST /uploads, in the embedded (folder) mode. Send the raw file as the body " +
+                "with the signed Content-Type. The original is stored and its default rendition is made in the background.")
+            .WithMetadata(new BinaryBodyMetadata("image/jpeg", "image/png", "image/webp", "image/gif"))
+            .Produces(StatusCodes.Status200OK)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+        return app;
+    }
+
+    private static async Task<Results<Ok, ProblemHttpResult>> PutAsync(
+        string key,
+        HttpContext context,
+        EmbeddedUploadSigner signer,
+        ObjectStores stores,
+        SourceEventQueue events,
+        CancellationToken cancellationToken)
+    {
+        var request = context.Request;
+        var source = SourceKey.Parse(key);
+        var check = signer.Verify(
+            source.Value,
+            request.Query[EmbeddedUploadSigner.ContentTypeParameter],
+            request.Query[EmbeddedUploadSigner.MaxLengthParameter],
+            request.Query[EmbeddedUploadSigner.ExpiresParameter],
+            request.Query[EmbeddedUploadSigner.SignatureParameter]);
+        if (!check.IsValid)
+        {
+            return Forbidden(check.Reason);
+        }
+
+        if (!string.Equals(request.ContentType, check.ContentType, StringComparison.OrdinalIgnoreCase))
+        {
+            return Forbidden($"The upload must be sent with Content-Type: {check.ContentType}, as signed; got '{request.ContentType}'.");
+        }
+
+        if (request.ContentLength > check.MaxLength)
+        {
+            return TooLarge(check.MaxLength);
+        }
+
+        // Kestrel stops the body at the limit; the counting stream covers hosts without that feature.
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = check.MaxLength;
+        }
+
+        ObjectInfo stored;
+        try
+        {
+            await using var body = new LengthLimitedStream(request.Body, check.MaxLength);
+            stored = await stores.Source.PutAsync(source.Value, body, check.ContentType, PutMode.CreateOnly, cancellationToken);
+        }
+        catch (Exception ex) when (ex is LengthLimitExceededException or BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge })
+        {
+            return TooLarge(check.MaxLength);
+        }
+        catch (ObjectAlreadyExistsException)
+        {
+            return TypedResults.Problem(ProblemTypes.Problem(StatusCodes.Status409Conflict, ProblemTypes.AlreadyUploaded, "Already uploaded",
+                "An original is already stored under this key; ask POST /uploads for a new URL."));
+        }
+
+        await events.PublishAsync(SourceEvent.Created(source, stored.ETag), cancellationToken);
+        context.Response.Headers.ETag = new EntityTagHeaderValue($"\"{stored.ETag}\"").ToString();
+        return TypedResults.Ok();
+    }
+
+    private static ProblemHttpResult Forbidden(string detail) =>
+        TypedResults.Problem(ProblemTypes.Problem(StatusCodes.Status403Forbidden, ProblemTypes.UploadUrlRejected, "Upload URL rejected", detail));
+
+    private static ProblemHttpResult TooLarge(long maxLength) =>
+        TypedResults.Problem(ProblemTypes.Problem(StatusCodes.Status413PayloadTooLarge, ProblemTypes.UploadTooLarge, "Upload too large",
+            $"This upload URL accepts at most {maxLength} bytes."));
+}

@@ -1,0 +1,88 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using SixLabors.ImageSharp;
+
+namespace ImageApi.Tests.Infrastructure;
+
+/// <summary>What a browser does: ask for an upload URL, send the file to it, fetch renditions.</summary>
+internal static class ApiClient
+{
+    public static async Task<Ticket> RequestUploadAsync(this HttpClient client, string fileName, string contentType, long length)
+    {
+        var response = await client.PostAsJsonAsync("/uploads", new { fileName, contentType, contentLength = length });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var ticket = await response.Content.ReadFromJsonAsync<Ticket>();
+        Assert.NotNull(ticket);
+        Assert.Equal(ticket.ImageUrl, response.Headers.Location);
+        return ticket;
+    }
+
+    public static Task<HttpResponseMessage> SendUploadAsync(this HttpClient client, Ticket ticket, byte[] bytes, string? contentType = null)
+    {
+        var request = new HttpRequestMessage(new HttpMethod(ticket.Method), ticket.UploadUrl) { Content = new ByteArrayContent(bytes) };
+        request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType ?? ticket.Headers["Content-Type"]);
+        return client.SendAsync(request);
+    }
+
+    /// <summary>Uploads a test image the way the upload page does and returns its ticket.</summary>
+    public static async Task<Ticket> UploadAsync(this HttpClient client, string testImage, string contentType)
+    {
+        var bytes = TestImages.Bytes(testImage);
+        var ticket = await client.RequestUploadAsync(testImage, contentType, bytes.Length);
+        var response = await client.SendUploadAsync(ticket, bytes);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return ticket;
+    }
+
+    public static async Task<JsonElement> ReadProblemAsync(this HttpResponseMessage response, HttpStatusCode expected)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(expected == response.StatusCode, $"expected {(int)expected}, got {(int)response.StatusCode}: {body}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = JsonDocument.Parse(body).RootElement;
+        Assert.Equal((int)expected, problem.GetProperty("status").GetInt32());
+        Assert.StartsWith("urn:imageapi:problem:", problem.GetProperty("type").GetString(), StringComparison.Ordinal);
+        Assert.False(string.IsNullOrWhiteSpace(problem.GetProperty("title").GetString()));
+        Assert.False(string.IsNullOrWhiteSpace(problem.GetProperty("detail").GetString()));
+        return problem;
+    }
+
+    public static async Task<(HttpResponseMessage Response, byte[] Bytes, IImageInfo Info)> GetImageAsync(this HttpClient client, string url, string? accept = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        if (accept is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Accept", accept);
+        }
+
+        var response = await client.SendAsync(request);
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"GET {url}: {(int)response.StatusCode} {System.Text.Encoding.UTF8.GetString(bytes)}");
+        return (response, bytes, Image.Identify(bytes));
+    }
+
+    /// <summary>Waits for a file the background worker writes.</summary>
+    public static async Task<string> WaitForFileAsync(string directory, string pattern, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (Directory.Exists(directory) && Directory.EnumerateFiles(directory, pattern, SearchOption.AllDirectories).FirstOrDefault() is { } file)
+            {
+                return file;
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new TimeoutException($"No {pattern} under {directory} after {timeout}.");
+    }
+}
+
+public sealed record Ticket(string Key, Uri UploadUrl, string Method, Dictionary<string, string> Headers, DateTimeOffset ExpiresAt, Uri ImageUrl)
+{
+    /// <summary>The image URL relative to the test server, plus a query.</summary>
+    public string Image(string query = "") => ImageUrl.PathAndQuery + (query.Length > 0 ? "?" + query : "");
+}

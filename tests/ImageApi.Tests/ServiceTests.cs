@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+using ImageApi.Tests.Infrastructure;
+using Microsoft.Extensions.Options;
+
+namespace ImageApi.Tests;
+
+/// <summary>Health, Swagger, and start-up validation of the configuration.</summary>
+public sealed class ServiceTests
+{
+    [Fact]
+    public async Task Health_is_200()
+    {
+        using var factory = new ImageApiFactory();
+        var response = await factory.CreateClient().GetAsync("/healthz");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Swagger_ui_and_document_describe_every_endpoint_parameter_and_status()
+    {
+        using var factory = new ImageApiFactory();
+        var client = factory.CreateClient();
+
+        var ui = await client.GetAsync("/swagger/index.html");
+        Assert.Equal(HttpStatusCode.OK, ui.StatusCode);
+        Assert.Contains("swagger-ui", await ui.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        var json = await client.GetStringAsync("/swagger/v1/swagger.json");
+        var paths = JsonDocument.Parse(json).RootElement.GetProperty("paths");
+        Assert.True(paths.TryGetProperty("/healthz", out _));
+        Assert.True(paths.GetProperty("/uploads").TryGetProperty("post", out _));
+        Assert.True(paths.GetProperty("/uploads/{key}").TryGetProperty("put", out _));
+
+        var get = paths.GetProperty("/images/{key}").GetProperty("get");
+        var parameters = get.GetProperty("parameters").EnumerateArray().ToDictionary(p => p.GetProperty("name").GetString()!);
+        Assert.Equal(["key", "w", "h", "fit", "format", "q", "sig"], parameters.Keys);
+        Assert.Equal(4096, parameters["w"].GetProperty("schema").GetProperty("maximum").GetInt32());
+        Assert.Equal(["inside", "cover", "contain", "fill"], parameters["fit"].GetProperty("schema").GetProperty("enum").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(["webp", "jpeg", "png", "gif", "auto"], parameters["format"].GetProperty("schema").GetProperty("enum").EnumerateArray().Select(e => e.GetString()));
+        var statuses = get.GetProperty("responses").EnumerateObject().Select(r => r.Name).ToHashSet();
+        Assert.Superset(new HashSet<string> { "200", "304", "400", "404", "413", "415", "422", "503" }, statuses);
+
+        var file = Path.Combine(factory.Root, "swagger.json");
+        Directory.CreateDirectory(factory.Root);
+        await File.WriteAllTextAsync(file, json);
+        var (exit, output) = await RunAsync("openapi-spec-validator", file);
+        Assert.True(exit == 0, output);
+    }
+
+    [Theory]
+    [InlineData("Renditions:Quality", "0", "Renditions:Quality must be from 1 to 100")]
+    [InlineData("Renditions:Width", "5000", "Renditions:Width must be from 1 to Renditions:MaxWidth")]
+    [InlineData("Renditions:MaxWidth", "0", "Renditions:MaxWidth")]
+    [InlineData("Limits:MaxSourcePixels", "0", "Limits:MaxSourcePixels must be at least 1")]
+    [InlineData("Limits:MaxAllocationMegabytes", "1", "Limits:MaxAllocationMegabytes")]
+    [InlineData("Uploads:MaxBytes", "0", "Uploads:MaxBytes must be at least 1")]
+    [InlineData("Uploads:UrlExpiry", "00:00:01", "Uploads:UrlExpiry")]
+    [InlineData("Uploads:KeyPrefix", "../", "Uploads:KeyPrefix")]
+    [InlineData("Uploads:SigningKey", "short", "Uploads:SigningKey must be at least 32 characters")]
+    [InlineData("Uploads:AllowedContentTypes:0", "image/bmp", "Uploads:AllowedContentTypes")]
+    [InlineData("Delivery:CacheMaxAgeSeconds", "-1", "Delivery:CacheMaxAgeSeconds")]
+    [InlineData("Storage:FileRoot", " ", "Storage:FileRoot")]
+    public void Bad_configuration_stops_start_up_naming_the_setting(string setting, string value, string message)
+    {
+        using var factory = new ImageApiFactory(new Dictionary<string, string?> { [setting] = value });
+        var ex = Assert.Throws<OptionsValidationException>(() => factory.CreateClient());
+        Assert.Contains(message, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Storage:Provider", "Bogus", "Storage:Provider")]
+    [InlineData("Renditions:Format", "bmp", "Renditions:Format")]
+    [InlineData("Limits:MaxSourceBytes", "lots", "Limits:MaxSourceBytes")]
+    public void Unparseable_configuration_stops_start_up_naming_the_setting(string setting, string value, string message)
+    {
+        using var factory = new ImageApiFactory(new Dictionary<string, string?> { [setting] = value });
+        var ex = Assert.ThrowsAny<InvalidOperationException>(() => factory.CreateClient());
+        Assert.Contains(message, ex.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Configured_settings_take_effect()
+    {
+        using var factory = new ImageApiFactory(new Dictionary<string, string?>
+        {
+            ["Delivery:CacheMaxAgeSeconds"] = "60",
+            ["Renditions:MaxWidth"] = "500",
+            ["Renditions:Width"] = "500",
+        });
+        var client = factory.CreateClient();
+        var ticket = await client.UploadAsync("photo-cups.jpg", "image/jpeg");
+        var (response, _, _) = await client.GetImageAsync(ticket.Image("w=500"));
+        Assert.Equal("public, max-age=60", response.Headers.CacheControl?.ToString());
+        await (await client.GetAsync(ticket.Image("w=501"))).ReadProblemAsync(HttpStatusCode.BadRequest);
+    }
+
+    private static async Task<(int Exit, string Output)> RunAsync(string program, string argument)
+    {
+        var start = new ProcessStartInfo(program, [argument]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var process = Process.Start(start)!;
+        var output = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, output);
+    }
+}
