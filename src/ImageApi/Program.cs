@@ -1,5 +1,7 @@
+using Microsoft.Extensions.Options;
 using ImageApi;
 using ImageApi.Configuration;
+using ImageApi.Events;
 using ImageApi.Images;
 using ImageApi.OpenApi;
 using ImageApi.Uploads;
@@ -14,8 +16,14 @@ app.UseImageApiSwagger();
 
 app.MapHealth();
 app.MapUploads();
-app.MapEmbeddedUploads();
+if (app.Services.GetRequiredService<IOptions<StorageOptions>>().Value.Provider == StorageProvider.File)
+{
+    // With S3 the browser sends to S3 itself.
+    app.MapEmbeddedUploads();
+}
+
 app.MapImages();
+app.MapEvents();
 
 app.LogStartup();
 app.Run();

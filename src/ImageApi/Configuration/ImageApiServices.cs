@@ -40,16 +40,15 @@ public static class ImageApiServices
 
         services.AddSingleton(sp => new ImagePipeline(Get<ProcessingLimits>(sp), Get<RenditionDefaults>(sp)));
         services.AddSingleton(sp => new TransformParser(Get<RenditionDefaults>(sp)));
-        services.AddSingleton(CreateStores);
+        services.AddStorage();
         services.AddSingleton<RenditionService>();
         services.AddSingleton<RenditionMetrics>();
+        services.AddSingleton<SourceRecords>();
 
         services.AddSingleton<SourceEventQueue>();
         services.AddSingleton<SourceEventHandler>();
         services.AddHostedService<SourceEventWorker>();
 
-        services.AddSingleton<EmbeddedUploadSigner>();
-        services.AddSingleton<IUploadTargetSigner>(sp => sp.GetRequiredService<EmbeddedUploadSigner>());
         return services;
     }
 
@@ -62,14 +61,4 @@ public static class ImageApiServices
 
     private static T Get<T>(IServiceProvider services)
         where T : class => services.GetRequiredService<IOptions<T>>().Value;
-
-    private static ObjectStores CreateStores(IServiceProvider services)
-    {
-        var options = Get<StorageOptions>(services);
-        var root = Path.Combine(services.GetRequiredService<IHostEnvironment>().ContentRootPath, options.FileRoot);
-        var staging = Path.Combine(root, ".staging");
-        return new ObjectStores(
-            new FileObjectStore("source", Path.Combine(root, "source"), staging),
-            new FileObjectStore("destination", Path.Combine(root, "destination"), staging));
-    }
 }

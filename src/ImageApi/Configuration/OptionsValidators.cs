@@ -21,7 +21,22 @@ internal sealed class OptionsValidators :
     public ValidateOptionsResult Validate(string? name, StorageOptions options)
     {
         var failures = new Failures(StorageOptions.Section);
+        failures.Require(Enum.IsDefined(options.Provider), "Provider", "must be File or S3");
         failures.Require(!string.IsNullOrWhiteSpace(options.FileRoot), "FileRoot", "must name a folder");
+        if (options.Provider == StorageProvider.S3)
+        {
+            var s3 = options.S3;
+            failures.Require(IsBucketName(s3.SourceBucket), "S3:SourceBucket", $"must be an S3 bucket name (3-63 lower-case letters, digits, '.', '-'), required when Storage:Provider is S3 (was '{s3.SourceBucket}')");
+            failures.Require(IsBucketName(s3.DestinationBucket), "S3:DestinationBucket", $"must be an S3 bucket name (3-63 lower-case letters, digits, '.', '-'), required when Storage:Provider is S3 (was '{s3.DestinationBucket}')");
+            failures.Require(s3.SourceBucket != s3.DestinationBucket, "S3:DestinationBucket", "must differ from Storage:S3:SourceBucket, or renditions would fire upload events");
+            failures.Require(
+                string.IsNullOrEmpty(s3.ServiceUrl) || (Uri.TryCreate(s3.ServiceUrl, UriKind.Absolute, out var url) && url.Scheme is "http" or "https"),
+                "S3:ServiceUrl",
+                $"must be an absolute http(s) URL or empty for AWS (was '{s3.ServiceUrl}')");
+            failures.Require(s3.Timeout > TimeSpan.Zero && s3.Timeout <= TimeSpan.FromMinutes(5), "S3:Timeout", $"must be from 00:00:00.001 to 00:05:00 (was {s3.Timeout})");
+            failures.Require(s3.MaxRetries is >= 0 and <= 10, "S3:MaxRetries", $"must be from 0 to 10 (was {s3.MaxRetries})");
+        }
+
         return failures.Result;
     }
 
@@ -72,6 +87,11 @@ internal sealed class OptionsValidators :
         failures.Require(options.MaxAllocationMegabytes is >= 16 and <= 4096, "MaxAllocationMegabytes", $"must be from 16 to 4096 (was {options.MaxAllocationMegabytes})");
         return failures.Result;
     }
+
+    private static bool IsBucketName(string name) =>
+        name.Length is >= 3 and <= 63
+        && name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '.' or '-')
+        && char.IsAsciiLetterOrDigit(name[0]) && char.IsAsciiLetterOrDigit(name[^1]);
 
     private sealed class Failures(string section)
     {

@@ -2,6 +2,7 @@ using ImageApi.Images;
 using ImageApi.Problems;
 using ImageApi.Processing.Limits;
 using ImageApi.Processing.Transforms;
+using ImageApi.Storage;
 using Microsoft.Extensions.Options;
 
 namespace ImageApi.Events;
@@ -9,52 +10,114 @@ namespace ImageApi.Events;
 /// <summary>
 /// What the service does when an original arrives or goes: make its default rendition, or delete
 /// all of its renditions. Called for the embedded mode's own uploads and, in AWS, for S3 events.
+/// Every decision is taken from what storage holds now, not from what the event says, so
+/// duplicate, late or forged events cannot do harm.
 /// </summary>
-public sealed partial class SourceEventHandler(RenditionService renditions, IOptions<RenditionDefaults> defaults, ILogger<SourceEventHandler> logger)
+public sealed partial class SourceEventHandler(
+    ObjectStores stores,
+    SourceRecords records,
+    RenditionService renditions,
+    IOptions<RenditionDefaults> defaults,
+    ILogger<SourceEventHandler> logger)
 {
-    /// <returns>The outcome; transient failures (storage unreachable) are thrown so the caller can retry.</returns>
-    public async Task<SourceEventOutcome> HandleAsync(SourceEvent sourceEvent, CancellationToken cancellationToken)
+    /// <returns>What was done. Transient failures (storage unreachable) are thrown so the caller retries.</returns>
+    public Task<SourceEventOutcome> HandleAsync(SourceEvent sourceEvent, CancellationToken cancellationToken) => sourceEvent.Kind switch
     {
-        switch (sourceEvent.Kind)
+        SourceEventKind.Created => CreatedAsync(sourceEvent, cancellationToken),
+        SourceEventKind.Removed => RemovedAsync(sourceEvent, cancellationToken),
+        _ => throw new ArgumentOutOfRangeException(nameof(sourceEvent)),
+    };
+
+    private async Task<SourceEventOutcome> CreatedAsync(SourceEvent sourceEvent, CancellationToken cancellationToken)
+    {
+        var key = sourceEvent.Key;
+        var original = await stores.Source.HeadAsync(key.Value, cancellationToken).ConfigureAwait(false);
+        if (original is null)
         {
-            case SourceEventKind.Created:
-                try
-                {
-                    var made = await renditions.EnsureAsync(sourceEvent.Key, TransformRequest.Default(defaults.Value), cancellationToken).ConfigureAwait(false);
-                    LogCreated(logger, sourceEvent.Key.Value, made);
-                    return made ? SourceEventOutcome.RenditionMade : SourceEventOutcome.AlreadyDone;
-                }
-                catch (Exception ex) when (ex is ImageRejectedException or SourceNotFoundException)
-                {
-                    // Permanent: retrying cannot help. Logged with the key and the reason.
-                    LogRejected(logger, sourceEvent.Key.Value, ex.GetType().Name, ex.Message);
-                    return SourceEventOutcome.Rejected;
-                }
-
-            case SourceEventKind.Removed:
-                var deleted = await renditions.DeleteAllAsync(sourceEvent.Key, cancellationToken).ConfigureAwait(false);
-                LogRemoved(logger, sourceEvent.Key.Value, deleted);
-                return SourceEventOutcome.RenditionsDeleted;
-
-            default:
-                throw new ArgumentOutOfRangeException(nameof(sourceEvent));
+            LogGone(logger, key.Value);
+            return SourceEventOutcome.SourceGone;
         }
+
+        var record = await records.ReadAsync(key, cancellationToken).ConfigureAwait(false);
+        if (record?.ETag == original.ETag)
+        {
+            // A repeated delivery, or a version already handled.
+            if (record.Rejection is not null)
+            {
+                return SourceEventOutcome.AlreadyRejected;
+            }
+
+            return await renditions.EnsureAsync(key, TransformRequest.Default(defaults.Value), cancellationToken).ConfigureAwait(false)
+                ? SourceEventOutcome.RenditionMade
+                : SourceEventOutcome.AlreadyDone;
+        }
+
+        if (record is not null)
+        {
+            // Overwritten: renditions of the old version must not be served for the new one.
+            var deleted = await renditions.DeleteAllAsync(key, cancellationToken).ConfigureAwait(false);
+            LogReplaced(logger, key.Value, record.ETag, original.ETag, deleted);
+        }
+
+        try
+        {
+            await renditions.EnsureAsync(key, TransformRequest.Default(defaults.Value), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is ImageRejectedException or SourceNotFoundException)
+        {
+            // Permanent: retrying cannot help. The refusal is recorded beside the renditions, so a
+            // later GET answers it at once.
+            LogRejected(logger, key.Value, ex.GetType().Name, ex.Message);
+            return SourceEventOutcome.Rejected;
+        }
+
+        await records.WriteAsync(key, new SourceRecord(original.ETag, null), cancellationToken).ConfigureAwait(false);
+        LogCreated(logger, key.Value, original.ETag);
+        return record is null ? SourceEventOutcome.RenditionMade : SourceEventOutcome.RenditionReplaced;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Original {Key} arrived; default rendition made: {Made}")]
-    private static partial void LogCreated(ILogger logger, string key, bool made);
+    private async Task<SourceEventOutcome> RemovedAsync(SourceEvent sourceEvent, CancellationToken cancellationToken)
+    {
+        var key = sourceEvent.Key;
+        if (await stores.Source.HeadAsync(key.Value, cancellationToken).ConfigureAwait(false) is not null)
+        {
+            // Uploaded again since (its own Created event follows), or an event that did not come from S3.
+            LogStillThere(logger, key.Value);
+            return SourceEventOutcome.SourceStillExists;
+        }
+
+        var deleted = await renditions.DeleteAllAsync(key, cancellationToken).ConfigureAwait(false);
+        LogRemoved(logger, key.Value, deleted);
+        return SourceEventOutcome.RenditionsDeleted;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Original {Key} (ETag {ETag}) arrived; default rendition made")]
+    private static partial void LogCreated(ILogger logger, string key, string etag);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Original {Key} was replaced ({OldETag} → {NewETag}); {Deleted} stale renditions deleted")]
+    private static partial void LogReplaced(ILogger logger, string key, string oldETag, string newETag, int deleted);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Original {Key} rejected, no default rendition: {Reason}: {Detail}")]
     private static partial void LogRejected(ILogger logger, string key, string reason, string detail);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Original {Key} removed; {Deleted} renditions deleted")]
     private static partial void LogRemoved(ILogger logger, string key, int deleted);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Created event for {Key}, but the original is gone; nothing to do")]
+    private static partial void LogGone(ILogger logger, string key);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Removed event for {Key}, but the original exists; renditions kept")]
+    private static partial void LogStillThere(ILogger logger, string key);
 }
 
 public enum SourceEventOutcome
 {
     RenditionMade,
+    RenditionReplaced,
     AlreadyDone,
     Rejected,
+    AlreadyRejected,
     RenditionsDeleted,
+    SourceGone,
+    SourceStillExists,
 }

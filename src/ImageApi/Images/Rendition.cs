@@ -6,7 +6,7 @@ using ImageApi.Processing.Transforms;
 namespace ImageApi.Images;
 
 /// <summary>A rendition ready to send: from the destination store, or just generated and stored.</summary>
-public sealed class Rendition(RenditionKey key, Stream content, long length, string etag, bool generated, IReadOnlyList<StageTiming> timings)
+public sealed class Rendition(RenditionKey key, Stream content, long length, string etag, bool generated, IReadOnlyList<StageTiming> timings, IAsyncDisposable? owner = null)
     : IAsyncDisposable
 {
     public RenditionKey Key { get; } = key;
@@ -36,7 +36,14 @@ public sealed class Rendition(RenditionKey key, Stream content, long length, str
         return builder.ToString();
     }
 
-    public ValueTask DisposeAsync() => Content.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await Content.DisposeAsync().ConfigureAwait(false);
+        if (owner is not null)
+        {
+            await owner.DisposeAsync().ConfigureAwait(false);
+        }
+    }
 }
 
 public readonly record struct StageTiming(string Name, TimeSpan Duration);

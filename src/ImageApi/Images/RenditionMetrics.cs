@@ -10,6 +10,7 @@ public sealed class RenditionMetrics
     private readonly Counter<long> _generated;
     private readonly Counter<long> _servedFromStorage;
     private readonly Counter<long> _bytesServed;
+    private readonly Counter<long> _originalBytesRead;
 
     public RenditionMetrics(IMeterFactory meterFactory)
     {
@@ -17,6 +18,7 @@ public sealed class RenditionMetrics
         _generated = meter.CreateCounter<long>("imageapi.renditions.generated", "{rendition}", "Renditions rendered from an original and stored.");
         _servedFromStorage = meter.CreateCounter<long>("imageapi.renditions.served_from_storage", "{rendition}", "Requests answered with a stored rendition.");
         _bytesServed = meter.CreateCounter<long>("imageapi.renditions.bytes", "By", "Rendition bytes produced or read from storage.");
+        _originalBytesRead = meter.CreateCounter<long>("imageapi.originals.bytes_read", "By", "Bytes of originals downloaded to render from.");
     }
 
     public void Generated(long bytes)
@@ -24,6 +26,8 @@ public sealed class RenditionMetrics
         _generated.Add(1);
         _bytesServed.Add(bytes);
     }
+
+    public void OriginalRead(long bytes) => _originalBytesRead.Add(bytes);
 
     public void ServedFromStorage(long bytes)
     {

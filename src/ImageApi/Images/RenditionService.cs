@@ -16,6 +16,7 @@ namespace ImageApi.Images;
 /// </summary>
 public sealed partial class RenditionService(
     ObjectStores stores,
+    SourceRecords records,
     ImagePipeline pipeline,
     IMemoryCache cache,
     RenditionMetrics metrics,
@@ -39,7 +40,7 @@ public sealed partial class RenditionService(
         {
             LogServed(logger, key.Value, stored.Info.Length);
             metrics.ServedFromStorage(stored.Info.Length);
-            return new Rendition(key, stored.Content, stored.Info.Length, stored.Info.ETag, false, [new("fetch", clock.Elapsed)]);
+            return new Rendition(key, stored.Content, stored.Info.Length, stored.Info.ETag, false, [new("fetch", clock.Elapsed)], stored);
         }
 
         var generated = await GenerateOnceAsync(key).WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -47,6 +48,7 @@ public sealed partial class RenditionService(
     }
 
     /// <summary>Makes sure the rendition exists; does nothing when it already does. Used by upload events.</summary>
+    /// <returns>True when this call made it.</returns>
     public async Task<bool> EnsureAsync(SourceKey source, TransformRequest request, CancellationToken cancellationToken)
     {
         var key = new RenditionKey(source, request.Resolve(clientAcceptsWebp: true, sourceHasAlpha: false));
@@ -59,21 +61,25 @@ public sealed partial class RenditionService(
         return true;
     }
 
-    /// <summary>Deletes every rendition of one original (and none of another whose key merely starts the same).</summary>
+    /// <summary>Deletes every rendition of one original, and its record (none of another original whose key merely starts the same).</summary>
     public async Task<int> DeleteAllAsync(SourceKey source, CancellationToken cancellationToken)
     {
-        var deleted = 0;
+        var keys = new List<string>();
         await foreach (var key in stores.Destination.ListAsync(RenditionKey.PrefixFor(source), cancellationToken).ConfigureAwait(false))
         {
             if (RenditionKey.BelongsTo(key, source))
             {
-                await stores.Destination.DeleteAsync(key, cancellationToken).ConfigureAwait(false);
-                deleted++;
+                keys.Add(key);
             }
         }
 
+        foreach (var key in keys)
+        {
+            await stores.Destination.DeleteAsync(key, cancellationToken).ConfigureAwait(false);
+        }
+
         cache.Remove(AlphaCacheKey(source));
-        return deleted;
+        return keys.Count(k => !k.EndsWith(SourceRecords.FileName, StringComparison.Ordinal));
     }
 
     // Concurrent requests for one missing rendition render it once. The work runs to the end even if
@@ -84,13 +90,25 @@ public sealed partial class RenditionService(
     private async Task<GeneratedRendition> GenerateAsync(RenditionKey key, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        using var original = await ReadOriginalAsync(key.Source, cancellationToken).ConfigureAwait(false);
+        var (original, version) = await ReadOriginalAsync(key.Source, cancellationToken).ConfigureAwait(false);
         var fetched = clock.Elapsed;
 
-        var rendered = pipeline.Render(original, key.Spec, cancellationToken);
-        var renderedAt = clock.Elapsed;
+        RenderedImage rendered;
+        using (original)
+        {
+            try
+            {
+                rendered = pipeline.Render(original, key.Spec, cancellationToken);
+            }
+            catch (ImageRejectedException ex) when (ex is not OutputTooLargeException)
+            {
+                await RecordRejectionAsync(key.Source, version, ex, cancellationToken).ConfigureAwait(false);
+                throw;
+            }
+        }
 
-        byte[] content = rendered.Content;
+        var renderedAt = clock.Elapsed;
+        var content = rendered.Content;
         ObjectInfo info;
         using (var body = new MemoryStream(content, writable: false))
         {
@@ -119,20 +137,52 @@ public sealed partial class RenditionService(
         ]);
     }
 
-    /// <summary>Reads an original into memory, refusing one over the byte limit before reading it.</summary>
-    private async Task<MemoryStream> ReadOriginalAsync(SourceKey source, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads an original into memory: a HEAD first, so a missing, oversized or already-refused
+    /// original is answered without downloading a byte of it.
+    /// </summary>
+    /// <returns>The bytes and the ETag of the version read.</returns>
+    private async Task<(MemoryStream Bytes, string ETag)> ReadOriginalAsync(SourceKey source, CancellationToken cancellationToken)
     {
+        var head = await stores.Source.HeadAsync(source.Value, cancellationToken).ConfigureAwait(false)
+            ?? throw new SourceNotFoundException(source.Value);
+
+        if (await records.ReadAsync(source, cancellationToken).ConfigureAwait(false) is { Rejection: { } rejection } record && record.ETag == head.ETag)
+        {
+            throw new RecordedRejectionException(rejection);
+        }
+
+        if (head.Length > pipeline.Limits.MaxSourceBytes)
+        {
+            var tooLarge = new SourceTooLargeException(head.Length, pipeline.Limits.MaxSourceBytes);
+            await RecordRejectionAsync(source, head.ETag, tooLarge, cancellationToken).ConfigureAwait(false);
+            throw tooLarge;
+        }
+
         await using var original = await stores.Source.GetAsync(source.Value, cancellationToken).ConfigureAwait(false)
             ?? throw new SourceNotFoundException(source.Value);
         if (original.Info.Length > pipeline.Limits.MaxSourceBytes)
         {
+            // Replaced by a larger one between the HEAD and the GET.
             throw new SourceTooLargeException(original.Info.Length, pipeline.Limits.MaxSourceBytes);
         }
 
         var buffer = new MemoryStream(checked((int)original.Info.Length));
         await original.Content.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
         buffer.Position = 0;
-        return buffer;
+        metrics.OriginalRead(buffer.Length);
+        return (buffer, original.Info.ETag);
+    }
+
+    private async Task RecordRejectionAsync(SourceKey source, string version, ImageRejectedException rejection, CancellationToken cancellationToken)
+    {
+        if (rejection is RecordedRejectionException || ProblemTypes.For(rejection) is not { } problem)
+        {
+            return;
+        }
+
+        var recorded = new RecordedRejection(problem.Status!.Value, problem.Type!, problem.Title!, problem.Detail!);
+        await records.WriteAsync(source, new SourceRecord(version, recorded), cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<(byte[] Content, ObjectInfo Info)> ReadStoredAsync(RenditionKey key, CancellationToken cancellationToken)
@@ -152,8 +202,20 @@ public sealed partial class RenditionService(
             return alpha;
         }
 
-        using var original = await ReadOriginalAsync(source, cancellationToken).ConfigureAwait(false);
-        alpha = pipeline.Inspect(original).HasAlpha;
+        var (original, version) = await ReadOriginalAsync(source, cancellationToken).ConfigureAwait(false);
+        using (original)
+        {
+            try
+            {
+                alpha = pipeline.Inspect(original).HasAlpha;
+            }
+            catch (ImageRejectedException ex)
+            {
+                await RecordRejectionAsync(source, version, ex, cancellationToken).ConfigureAwait(false);
+                throw;
+            }
+        }
+
         cache.Set(AlphaCacheKey(source), alpha, new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = TimeSpan.FromHours(1) });
         return alpha;
     }

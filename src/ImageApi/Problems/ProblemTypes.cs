@@ -35,6 +35,7 @@ public static class ProblemTypes
     public static ProblemDetails? For(Exception exception) => exception switch
     {
         TransformRequestException ex => InvalidTransform(ex),
+        Images.RecordedRejectionException ex => Problem(ex.Rejection.Status, ex.Rejection.Type, ex.Rejection.Title, ex.Rejection.Detail),
         BadHttpRequestException ex => Problem(ex.StatusCode, InvalidRequest, "Invalid request", ex.Message),
         InvalidKeyException ex => Problem(StatusCodes.Status400BadRequest, InvalidKey, "Invalid key", ex.Reason),
         SourceNotFoundException ex => Problem(StatusCodes.Status404NotFound, SourceNotFound, "No such image", ex.Message),

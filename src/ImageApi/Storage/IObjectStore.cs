@@ -44,15 +44,23 @@ public enum PutMode
 /// <param name="ContentType">As stored, when the store keeps one.</param>
 public sealed record ObjectInfo(string Key, long Length, string ETag, string? ContentType, DateTimeOffset LastModified);
 
-/// <summary>An object opened for reading.</summary>
-public sealed class StoredObject(ObjectInfo info, Stream content) : IAsyncDisposable, IDisposable
+/// <summary>An object opened for reading; <paramref name="owner"/> (an S3 response) is disposed with it.</summary>
+public sealed class StoredObject(ObjectInfo info, Stream content, IDisposable? owner = null) : IAsyncDisposable, IDisposable
 {
     public ObjectInfo Info { get; } = info;
     public Stream Content { get; } = content;
 
-    public ValueTask DisposeAsync() => Content.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await Content.DisposeAsync().ConfigureAwait(false);
+        owner?.Dispose();
+    }
 
-    public void Dispose() => Content.Dispose();
+    public void Dispose()
+    {
+        Content.Dispose();
+        owner?.Dispose();
+    }
 }
 
 /// <summary>The two stores the service works with, like the two buckets in AWS.</summary>

@@ -43,7 +43,7 @@ public static class UploadEndpoints
         var baseUri = new Uri($"{request.Scheme}://{request.Host}{request.PathBase}/");
         var target = await signer.SignAsync(key, contentType, body.ContentLength!.Value, expiresAt, baseUri, cancellationToken);
         var imageUrl = new Uri(baseUri, "images/" + UrlPaths.EscapeKey(key.Value));
-        return TypedResults.Created(imageUrl, new UploadTicket(key.Value, target.Url, target.Method, target.Headers, expiresAt, imageUrl));
+        return TypedResults.Created(imageUrl, new UploadTicket(key.Value, target.Url, target.Method, target.Headers, target.Fields, expiresAt, imageUrl));
     }
 
     private static ProblemDetails? Validate(UploadRequest? body, UploadOptions settings)

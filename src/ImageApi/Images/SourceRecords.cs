@@ -1,0 +1,58 @@
+using System.Text.Json;
+using ImageApi.Processing.Limits;
+using ImageApi.Processing.Naming;
+using ImageApi.Storage;
+
+namespace ImageApi.Images;
+
+/// <summary>
+/// What the service remembers about one original, next to its renditions: the version (ETag) the
+/// renditions were made from, and whether that version was refused for good.
+/// </summary>
+/// <remarks>
+/// It lives at <c>processed/&lt;key&gt;/_source.json</c>, so deleting an original's renditions deletes it too.
+/// </remarks>
+public sealed record SourceRecord(string ETag, RecordedRejection? Rejection);
+
+/// <summary>A refusal that no retry will change (undecodable, unsupported, over a limit), as it was answered.</summary>
+public sealed record RecordedRejection(int Status, string Type, string Title, string Detail);
+
+/// <summary>Raised for an original already known to be refused; answered exactly as the first time.</summary>
+public sealed class RecordedRejectionException(RecordedRejection rejection) : ImageRejectedException(rejection.Detail)
+{
+    public RecordedRejection Rejection { get; } = rejection;
+}
+
+public sealed class SourceRecords(ObjectStores stores)
+{
+    public const string FileName = "_source.json";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public static string KeyFor(SourceKey source) => RenditionKey.PrefixFor(source) + FileName;
+
+    public async Task<SourceRecord?> ReadAsync(SourceKey source, CancellationToken cancellationToken)
+    {
+        await using var stored = await stores.Destination.GetAsync(KeyFor(source), cancellationToken).ConfigureAwait(false);
+        if (stored is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return await JsonSerializer.DeserializeAsync<SourceRecord>(stored.Content, Json, cancellationToken).ConfigureAwait(false);
+        }
+        catch (JsonException)
+        {
+            // A damaged record only costs a re-check of the original.
+            return null;
+        }
+    }
+
+    public async Task WriteAsync(SourceKey source, SourceRecord record, CancellationToken cancellationToken)
+    {
+        using var body = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(record, Json));
+        await stores.Destination.PutAsync(KeyFor(source), body, "application/json", PutMode.Overwrite, cancellationToken).ConfigureAwait(false);
+    }
+}

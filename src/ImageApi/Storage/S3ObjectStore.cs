@@ -1,0 +1,138 @@
+using System.Net;
+using System.Runtime.CompilerServices;
+using Amazon.Runtime;
+using Amazon.S3;
+using Amazon.S3.Model;
+
+namespace ImageApi.Storage;
+
+/// <summary>
+/// An <see cref="IObjectStore"/> over one S3 bucket. Missing objects are null, conditional creates
+/// that lose are <see cref="ObjectAlreadyExistsException"/>, and everything else that goes wrong
+/// (unreachable, throttled, denied) is <see cref="StorageUnavailableException"/>.
+/// </summary>
+public sealed class S3ObjectStore(string name, IAmazonS3 s3, string bucket) : IObjectStore
+{
+    public string Name { get; } = name;
+
+    public string Bucket { get; } = bucket;
+
+    public async Task<ObjectInfo?> HeadAsync(string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = await s3.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = Bucket, Key = key }, cancellationToken).ConfigureAwait(false);
+            return new ObjectInfo(key, response.ContentLength, Unquote(response.ETag), response.Headers.ContentType, LastModified(response.LastModified));
+        }
+        catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+        catch (Exception ex) when (IsUnavailable(ex, cancellationToken))
+        {
+            throw Unavailable(ex);
+        }
+    }
+
+    public async Task<StoredObject?> GetAsync(string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = await s3.GetObjectAsync(new GetObjectRequest { BucketName = Bucket, Key = key }, cancellationToken).ConfigureAwait(false);
+            var info = new ObjectInfo(key, response.ContentLength, Unquote(response.ETag), response.Headers.ContentType, LastModified(response.LastModified));
+            return new StoredObject(info, response.ResponseStream, response);
+        }
+        catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+        catch (Exception ex) when (IsUnavailable(ex, cancellationToken))
+        {
+            throw Unavailable(ex);
+        }
+    }
+
+    public async Task<ObjectInfo> PutAsync(string key, Stream content, string contentType, PutMode mode, CancellationToken cancellationToken)
+    {
+        var request = new PutObjectRequest
+        {
+            BucketName = Bucket,
+            Key = key,
+            InputStream = content,
+            AutoCloseStream = false,
+            ContentType = contentType,
+        };
+        if (mode == PutMode.CreateOnly)
+        {
+            request.IfNoneMatch = "*";
+        }
+
+        try
+        {
+            var response = await s3.PutObjectAsync(request, cancellationToken).ConfigureAwait(false);
+            return new ObjectInfo(key, content.CanSeek ? content.Length : -1, Unquote(response.ETag), contentType, DateTimeOffset.UtcNow);
+        }
+        catch (AmazonS3Exception ex) when (mode == PutMode.CreateOnly && ex.StatusCode is HttpStatusCode.PreconditionFailed or HttpStatusCode.Conflict)
+        {
+            // 412: it exists. 409: another conditional write to the same key is in flight; it will win.
+            throw new ObjectAlreadyExistsException(Name, key);
+        }
+        catch (Exception ex) when (IsUnavailable(ex, cancellationToken))
+        {
+            throw Unavailable(ex);
+        }
+    }
+
+    public async Task DeleteAsync(string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await s3.DeleteObjectAsync(new DeleteObjectRequest { BucketName = Bucket, Key = key }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsUnavailable(ex, cancellationToken))
+        {
+            throw Unavailable(ex);
+        }
+    }
+
+    public async IAsyncEnumerable<string> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var request = new ListObjectsV2Request { BucketName = Bucket, Prefix = prefix };
+        do
+        {
+            ListObjectsV2Response response;
+            try
+            {
+                response = await s3.ListObjectsV2Async(request, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (IsUnavailable(ex, cancellationToken))
+            {
+                throw Unavailable(ex);
+            }
+
+            foreach (var item in response.S3Objects ?? [])
+            {
+                yield return item.Key;
+            }
+
+            request.ContinuationToken = response.NextContinuationToken;
+        }
+        while (!string.IsNullOrEmpty(request.ContinuationToken));
+    }
+
+    private static string Unquote(string? etag) => etag?.Trim('"') ?? "";
+
+    private static DateTimeOffset LastModified(DateTime? value) =>
+        value is { } time ? new DateTimeOffset(DateTime.SpecifyKind(time.ToUniversalTime(), DateTimeKind.Utc)) : DateTimeOffset.UtcNow;
+
+    // Our own cancellation is not an outage; an SDK timeout (also an OperationCanceledException) is.
+    private static bool IsUnavailable(Exception ex, CancellationToken cancellationToken) =>
+        ex is AmazonServiceException or AmazonClientException or HttpRequestException or IOException
+        || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested);
+
+    private StorageUnavailableException Unavailable(Exception ex) => ex switch
+    {
+        AmazonServiceException service => new StorageUnavailableException(Name, $"S3 {Bucket} answered {(int)service.StatusCode} {service.ErrorCode}: {service.Message}", ex),
+        _ => new StorageUnavailableException(Name, $"S3 {Bucket} could not be reached: {ex.Message}", ex),
+    };
+}

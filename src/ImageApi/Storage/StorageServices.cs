@@ -1,0 +1,64 @@
+using Amazon;
+using Amazon.Runtime;
+using Amazon.S3;
+using ImageApi.Configuration;
+using ImageApi.Uploads;
+using Microsoft.Extensions.Options;
+
+namespace ImageApi.Storage;
+
+/// <summary>Registers the stores and the upload signer for the configured provider.</summary>
+internal static class StorageServices
+{
+    public static IServiceCollection AddStorage(this IServiceCollection services)
+    {
+        services.AddSingleton<IAmazonS3>(sp => CreateS3Client(sp.GetRequiredService<IOptions<StorageOptions>>().Value.S3));
+        services.AddSingleton(CreateStores);
+        services.AddSingleton<EmbeddedUploadSigner>();
+        services.AddSingleton<S3UploadSigner>();
+        services.AddSingleton<IUploadTargetSigner>(sp => sp.GetRequiredService<IOptions<StorageOptions>>().Value.Provider == StorageProvider.S3
+            ? sp.GetRequiredService<S3UploadSigner>()
+            : sp.GetRequiredService<EmbeddedUploadSigner>());
+        return services;
+    }
+
+    private static ObjectStores CreateStores(IServiceProvider services)
+    {
+        var options = services.GetRequiredService<IOptions<StorageOptions>>().Value;
+        if (options.Provider == StorageProvider.S3)
+        {
+            var s3 = services.GetRequiredService<IAmazonS3>();
+            return new ObjectStores(
+                new S3ObjectStore("source", s3, options.S3.SourceBucket),
+                new S3ObjectStore("destination", s3, options.S3.DestinationBucket));
+        }
+
+        var root = Path.Combine(services.GetRequiredService<IHostEnvironment>().ContentRootPath, options.FileRoot);
+        var staging = Path.Combine(root, ".staging");
+        return new ObjectStores(
+            new FileObjectStore("source", Path.Combine(root, "source"), staging),
+            new FileObjectStore("destination", Path.Combine(root, "destination"), staging));
+    }
+
+    private static AmazonS3Client CreateS3Client(S3StorageOptions options)
+    {
+        var config = new AmazonS3Config
+        {
+            ForcePathStyle = options.ForcePathStyle,
+            Timeout = options.Timeout,
+            MaxErrorRetry = options.MaxRetries,
+            RetryMode = RequestRetryMode.Standard,
+        };
+        if (!string.IsNullOrEmpty(options.ServiceUrl))
+        {
+            config.ServiceURL = options.ServiceUrl;
+            config.AuthenticationRegion = string.IsNullOrEmpty(options.Region) ? "us-east-1" : options.Region;
+        }
+        else if (!string.IsNullOrEmpty(options.Region))
+        {
+            config.RegionEndpoint = RegionEndpoint.GetBySystemName(options.Region);
+        }
+
+        return new AmazonS3Client(config);
+    }
+}
