@@ -62,9 +62,22 @@ public sealed class ServiceTests
     [InlineData("Uploads:AllowedContentTypes:0", "image/bmp", "Uploads:AllowedContentTypes")]
     [InlineData("Delivery:CacheMaxAgeSeconds", "-1", "Delivery:CacheMaxAgeSeconds")]
     [InlineData("Storage:FileRoot", " ", "Storage:FileRoot")]
+    [InlineData("Storage:Provider", "S3", "Storage:S3:SourceBucket must be an S3 bucket name")]
+    [InlineData("Storage:S3:SourceBucket", "Bad_Bucket", "Storage:S3:SourceBucket must be an S3 bucket name")]
+    [InlineData("Storage:S3:DestinationBucket", "originals", "Storage:S3:DestinationBucket must differ")]
+    [InlineData("Storage:S3:ServiceUrl", "localhost:5000", "Storage:S3:ServiceUrl must be an absolute http(s) URL")]
+    [InlineData("Storage:S3:MaxRetries", "99", "Storage:S3:MaxRetries")]
     public void Bad_configuration_stops_start_up_naming_the_setting(string setting, string value, string message)
     {
-        using var factory = new ImageApiFactory(new Dictionary<string, string?> { [setting] = value });
+        var settings = new Dictionary<string, string?> { [setting] = value };
+        if (setting.StartsWith("Storage:S3:", StringComparison.Ordinal))
+        {
+            settings.TryAdd("Storage:Provider", "S3");
+            settings.TryAdd("Storage:S3:SourceBucket", "originals");
+            settings.TryAdd("Storage:S3:DestinationBucket", "renditions");
+        }
+
+        using var factory = new ImageApiFactory(settings);
         var ex = Assert.Throws<OptionsValidationException>(() => factory.CreateClient());
         Assert.Contains(message, ex.Message, StringComparison.Ordinal);
     }

@@ -81,7 +81,7 @@ internal static class ApiClient
     }
 }
 
-public sealed record Ticket(string Key, Uri UploadUrl, string Method, Dictionary<string, string> Headers, DateTimeOffset ExpiresAt, Uri ImageUrl)
+public sealed record Ticket(string Key, Uri UploadUrl, string Method, Dictionary<string, string> Headers, Dictionary<string, string> Fields, DateTimeOffset ExpiresAt, Uri ImageUrl)
 {
     /// <summary>The image URL relative to the test server, plus a query.</summary>
     public string Image(string query = "") => ImageUrl.PathAndQuery + (query.Length > 0 ? "?" + query : "");

@@ -35,10 +35,16 @@ public sealed class ImageApiFactory : WebApplicationFactory<Program>
 
     public ConcurrentQueue<string> Logs { get; } = new();
 
-    private long _generated;
+    private readonly ConcurrentDictionary<string, long> _measurements = new();
 
-    /// <summary>How many renditions this app instance has rendered (its <c>imageapi.renditions.generated</c> counter).</summary>
-    public long RenditionsGenerated => Interlocked.Read(ref _generated);
+    /// <summary>The sum of one of this app instance's own counters (not another instance's in the same process).</summary>
+    public long Measured(string instrument) => _measurements.GetValueOrDefault(instrument);
+
+    /// <summary>How many renditions this app instance has rendered.</summary>
+    public long RenditionsGenerated => Measured("imageapi.renditions.generated");
+
+    /// <summary>How many bytes of originals this app instance has downloaded.</summary>
+    public long OriginalBytesRead => Measured("imageapi.originals.bytes_read");
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -56,13 +62,13 @@ public sealed class ImageApiFactory : WebApplicationFactory<Program>
         {
             InstrumentPublished = (instrument, listener) =>
             {
-                if (instrument.Meter.Scope == meterFactory && instrument.Name == "imageapi.renditions.generated")
+                if (instrument.Meter.Scope == meterFactory)
                 {
                     listener.EnableMeasurementEvents(instrument);
                 }
             },
         };
-        _listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref _generated, value));
+        _listener.SetMeasurementEventCallback<long>((instrument, value, _, _) => _measurements.AddOrUpdate(instrument.Name, value, (_, sum) => sum + value));
         _listener.Start();
         return host;
     }
