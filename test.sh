@@ -4,6 +4,18 @@
 set -uo pipefail
 cd "$(dirname "$0")"
 
+# Tools the tests drive, beside the .NET SDK.
+missing=""
+python3 -c "import moto.server" 2>/dev/null || missing="$missing python3-moto[server]"
+command -v openapi-spec-validator >/dev/null || missing="$missing openapi-spec-validator"
+command -v cfn-lint >/dev/null || missing="$missing cfn-lint"
+command -v node >/dev/null || missing="$missing node"
+if [ -n "$missing" ]; then
+  echo "missing:$missing (pip install \"moto[server]\" openapi-spec-validator cfn-lint; Node.js from your package manager)" >&2
+  echo "0 passed, 1 failed, 0 skipped"
+  exit 1
+fi
+
 results=$(mktemp -d)
 trap 'rm -rf "$results"' EXIT
 

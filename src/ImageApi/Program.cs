@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
 using ImageApi;
 using ImageApi.Configuration;
@@ -10,6 +11,21 @@ var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddImageApi();
 
 var app = builder.Build();
+if (app.Services.GetRequiredService<IOptions<DeliveryOptions>>().Value.TrustForwardedHeaders)
+{
+    // Behind CloudFront → API Gateway the proxies' addresses are not known in advance. CloudFront
+    // functions may not set X-Forwarded-Proto, so deploy/cloudfront/viewer-request.js uses its own names.
+    var forwarded = new ForwardedHeadersOptions
+    {
+        ForwardedHeaders = ForwardedHeaders.XForwardedHost | ForwardedHeaders.XForwardedProto,
+        ForwardedHostHeaderName = "X-Viewer-Host",
+        ForwardedProtoHeaderName = "X-Viewer-Proto",
+    };
+    forwarded.KnownIPNetworks.Clear();
+    forwarded.KnownProxies.Clear();
+    app.UseForwardedHeaders(forwarded);
+}
+
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseImageApiSwagger();
@@ -23,7 +39,10 @@ if (app.Services.GetRequiredService<IOptions<StorageOptions>>().Value.Provider =
 }
 
 app.MapImages();
-app.MapEvents();
+if (app.Services.GetRequiredService<IOptions<EventsOptions>>().Value.Enabled)
+{
+    app.MapEvents();
+}
 
 app.LogStartup();
 app.Run();

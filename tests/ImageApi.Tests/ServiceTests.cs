@@ -109,6 +109,31 @@ public sealed class ServiceTests
         await (await client.GetAsync(ticket.Image("w=501"))).ReadProblemAsync(HttpStatusCode.BadRequest);
     }
 
+    [Theory]
+    [InlineData(true, "https://d111.cloudfront.net/images/")]
+    [InlineData(false, "http://localhost/images/")]
+    public async Task Behind_cloudfront_tickets_name_the_viewer_host_only_when_trusted(bool trusted, string expected)
+    {
+        using var factory = new ImageApiFactory(new Dictionary<string, string?> { ["Delivery:TrustForwardedHeaders"] = trusted ? "true" : "false" });
+        var client = factory.CreateClient();
+        client.DefaultRequestHeaders.Add("X-Viewer-Host", "d111.cloudfront.net");
+        client.DefaultRequestHeaders.Add("X-Viewer-Proto", "https");
+        var ticket = await client.RequestUploadAsync("a.jpg", "image/jpeg", 10);
+        Assert.StartsWith(expected, ticket.ImageUrl.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_events_endpoint_can_be_switched_off()
+    {
+        using var on = new ImageApiFactory();
+        var body = new StringContent("{\"Records\":[]}", System.Text.Encoding.UTF8, "application/json");
+        Assert.Equal(HttpStatusCode.OK, (await on.CreateClient().PostAsync("/events", body)).StatusCode);
+
+        using var off = new ImageApiFactory(new Dictionary<string, string?> { ["Events:Enabled"] = "false" });
+        var response = await off.CreateClient().PostAsync("/events", new StringContent("{\"Records\":[]}", System.Text.Encoding.UTF8, "application/json"));
+        Assert.True(response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.MethodNotAllowed, $"{(int)response.StatusCode}");
+    }
+
     private static async Task<(int Exit, string Output)> RunAsync(string program, string argument)
     {
         var start = new ProcessStartInfo(program, [argument]) { RedirectStandardOutput = true, RedirectStandardError = true };

@@ -10,4 +10,29 @@ public sealed class DeliveryOptions
     /// replaced under the same key, and its renditions with it.
     /// </summary>
     public int CacheMaxAgeSeconds { get; set; } = 86400;
+
+    /// <summary>
+    /// Renditions larger than this are answered with a 302 to a short-lived presigned GET on the
+    /// destination bucket instead of their bytes (S3 only). 0: never. Lambda's buffered responses stop at
+    /// 6 MB, about 4.4 MB of image once base64-encoded, so the SAM template sets 4000000.
+    /// </summary>
+    public long RedirectAboveBytes { get; set; }
+
+    /// <summary>How long such a presigned GET stays valid; the 302 itself is cacheable for half of it.</summary>
+    public TimeSpan RedirectUrlExpiry { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// Take the public host and scheme from <c>X-Forwarded-Host</c>/<c>X-Forwarded-Proto</c> (set by the
+    /// CloudFront function), so upload tickets name the CloudFront URL. Only behind a proxy that sets them.
+    /// </summary>
+    public bool TrustForwardedHeaders { get; set; }
+}
+
+/// <summary>The <c>Events</c> section.</summary>
+public sealed class EventsOptions
+{
+    public const string Section = "Events";
+
+    /// <summary>Whether <c>POST /events</c> exists. The public HTTP function turns it off; the S3 event function needs it.</summary>
+    public bool Enabled { get; set; } = true;
 }

@@ -26,6 +26,7 @@ public static class ImageApiServices
                 }
             });
         AddValidated<DeliveryOptions>(services, DeliveryOptions.Section);
+        services.AddOptions<EventsOptions>().BindConfiguration(EventsOptions.Section).ValidateOnStart();
         AddValidated<RenditionDefaults>(services, OptionsValidators.RenditionsSection);
         AddValidated<ProcessingLimits>(services, OptionsValidators.LimitsSection);
 

@@ -2,6 +2,7 @@ using ImageApi.Configuration;
 using ImageApi.OpenApi;
 using ImageApi.Processing.Naming;
 using ImageApi.Processing.Transforms;
+using ImageApi.Storage;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
@@ -24,6 +25,7 @@ public static class ImageEndpoints
                 "and explicitly spelled defaults never create a second rendition.")
             .WithMetadata(new TransformParametersMetadata())
             .Produces(StatusCodes.Status200OK, contentType: "image/webp", additionalContentTypes: ["image/jpeg", "image/png", "image/gif"])
+            .Produces(StatusCodes.Status302Found)
             .Produces(StatusCodes.Status304NotModified)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
@@ -39,6 +41,7 @@ public static class ImageEndpoints
         HttpRequest request,
         TransformParser parser,
         RenditionService renditions,
+        ObjectStores stores,
         IOptions<DeliveryOptions> delivery,
         CancellationToken cancellationToken)
     {
@@ -46,7 +49,17 @@ public static class ImageEndpoints
         var transform = parser.Parse(request.Query.SelectMany(
             pair => pair.Value.Count == 0 ? [new KeyValuePair<string, string?>(pair.Key, null)] : pair.Value.Select(v => new KeyValuePair<string, string?>(pair.Key, v))));
         var rendition = await renditions.GetAsync(source, transform.Request, AcceptsWebp(request), cancellationToken);
-        return new RenditionResult(rendition, delivery.Value.CacheMaxAgeSeconds, transform.Request.Format == RequestedFormat.Auto);
+        var settings = delivery.Value;
+        if (settings.RedirectAboveBytes > 0 && rendition.Length > settings.RedirectAboveBytes && stores.Destination is IPresignedDownloads downloads)
+        {
+            // Too big for a buffered Lambda response: let the client fetch it from the bucket.
+            await rendition.DisposeAsync();
+            var url = downloads.GetDownloadUrl(rendition.Key.Value, settings.RedirectUrlExpiry);
+            request.HttpContext.Response.Headers.CacheControl = $"public, max-age={(int)(settings.RedirectUrlExpiry.TotalSeconds / 2)}";
+            return TypedResults.Redirect(url.ToString());
+        }
+
+        return new RenditionResult(rendition, settings.CacheMaxAgeSeconds, transform.Request.Format == RequestedFormat.Auto);
     }
 
     // Kestrel leaves %2F encoded in paths; clients (Swagger UI among them) encode the key's slashes.

@@ -63,6 +63,12 @@ public sealed class StoredObject(ObjectInfo info, Stream content, IDisposable? o
     }
 }
 
+/// <summary>A store whose objects can be fetched by clients directly, through a time-limited URL (S3).</summary>
+public interface IPresignedDownloads
+{
+    Uri GetDownloadUrl(string key, TimeSpan validFor);
+}
+
 /// <summary>The two stores the service works with, like the two buckets in AWS.</summary>
 public sealed record ObjectStores(IObjectStore Source, IObjectStore Destination);
 

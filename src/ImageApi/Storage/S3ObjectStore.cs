@@ -11,7 +11,7 @@ namespace ImageApi.Storage;
 /// that lose are <see cref="ObjectAlreadyExistsException"/>, and everything else that goes wrong
 /// (unreachable, throttled, denied) is <see cref="StorageUnavailableException"/>.
 /// </summary>
-public sealed class S3ObjectStore(string name, IAmazonS3 s3, string bucket) : IObjectStore
+public sealed class S3ObjectStore(string name, IAmazonS3 s3, string bucket) : IObjectStore, IPresignedDownloads
 {
     public string Name { get; } = name;
 
@@ -119,6 +119,18 @@ public sealed class S3ObjectStore(string name, IAmazonS3 s3, string bucket) : IO
         }
         while (!string.IsNullOrEmpty(request.ContinuationToken));
     }
+
+    public Uri GetDownloadUrl(string key, TimeSpan validFor) =>
+        new(s3.GetPreSignedURL(new GetPreSignedUrlRequest
+        {
+            BucketName = Bucket,
+            Key = key,
+            Verb = HttpVerb.GET,
+            Expires = DateTime.UtcNow + validFor,
+
+            // The SDK signs https URLs unless told otherwise; an S3-compatible server may speak plain http.
+            Protocol = s3.Config.ServiceURL?.StartsWith("http://", StringComparison.OrdinalIgnoreCase) == true ? Protocol.HTTP : Protocol.HTTPS,
+        }));
 
     private static string Unquote(string? etag) => etag?.Trim('"') ?? "";
 

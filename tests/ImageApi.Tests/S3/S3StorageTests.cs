@@ -281,6 +281,33 @@ public sealed class S3StorageTests(S3Fixture fixture)
         Assert.Equal(321, info.Width);
     }
 
+    [Fact]
+    public async Task Renditions_too_big_for_a_lambda_response_are_a_302_to_a_presigned_get()
+    {
+        var environment = await fixture.CreateEnvironmentAsync();
+        using var app = environment.CreateApp(new Dictionary<string, string?> { ["Delivery:RedirectAboveBytes"] = "20000" });
+        var client = app.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        await environment.PutOriginalAsync("uploads/large/a.jpg", TestImages.Bytes("photo-cups.jpg"));
+
+        // Generated now, and over the threshold: redirected, and stored for the redirect to find.
+        var response = await client.GetAsync("/images/uploads/large/a.jpg?w=1200&format=png");
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var location = response.Headers.Location!;
+        Assert.Equal(fixture.Proxy.Port, location.Port);
+        Assert.Contains("X-Amz-Signature=", location.Query, StringComparison.Ordinal);
+        Assert.Equal(TimeSpan.FromMinutes(5), response.Headers.CacheControl?.MaxAge);
+
+        using var http = new HttpClient();
+        var followed = await http.GetByteArrayAsync(location);
+        Assert.Equal(await environment.ReadAsync(environment.DestinationBucket, "processed/uploads/large/a.jpg/w1200-hauto-inside.png"), followed);
+        Assert.Equal(1200, SixLabors.ImageSharp.Image.Identify(followed).Width);
+
+        // Stored and still too big: redirected again. Small renditions are served directly.
+        Assert.Equal(HttpStatusCode.Redirect, (await client.GetAsync("/images/uploads/large/a.jpg?w=1200&format=png")).StatusCode);
+        var (small, _, _) = await client.GetImageAsync("/images/uploads/large/a.jpg?w=40");
+        Assert.Equal(HttpStatusCode.OK, small.StatusCode);
+    }
+
     private static async Task<HttpResponseMessage> PostToS3Async(Ticket ticket, byte[] bytes, string contentType)
     {
         using var http = new HttpClient();

@@ -1,0 +1,56 @@
+using System.Diagnostics;
+
+namespace ImageApi.Tests.Infrastructure;
+
+/// <summary>The repository the tests run from, and the programs its scripts use.</summary>
+internal static class Repository
+{
+    public static string Root { get; } = FindRoot();
+
+    public static string PathOf(params string[] parts) => Path.Combine([Root, .. parts]);
+
+    public static async Task<(int Exit, string Output)> RunAsync(string program, IEnumerable<string> arguments, string? stdin = null, TimeSpan? timeout = null)
+    {
+        var start = new ProcessStartInfo(program, arguments)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            WorkingDirectory = Root,
+        };
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{program} could not be started.");
+        if (stdin is not null)
+        {
+            await process.StandardInput.WriteAsync(stdin);
+        }
+
+        process.StandardInput.Close();
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var cancel = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(5));
+        try
+        {
+            await process.WaitForExitAsync(cancel.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{program} did not finish in time.");
+        }
+
+        return (process.ExitCode, await output + await error);
+    }
+
+    private static string FindRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "ImageApi.slnx")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("The tests must run inside the repository.");
+    }
+}
