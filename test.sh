@@ -4,12 +4,20 @@
 set -uo pipefail
 cd "$(dirname "$0")"
 
+# Debian's Chromium for the browser tests (Playwright's own browser download cannot be used here).
+if [ ! -x /usr/bin/chromium ]; then
+  echo "installing chromium for the browser tests" >&2
+  if [ "$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi
+fi
+
 # Tools the tests drive, beside the .NET SDK.
 missing=""
 python3 -c "import moto.server" 2>/dev/null || missing="$missing python3-moto[server]"
 command -v openapi-spec-validator >/dev/null || missing="$missing openapi-spec-validator"
 command -v cfn-lint >/dev/null || missing="$missing cfn-lint"
 command -v node >/dev/null || missing="$missing node"
+[ -x /usr/bin/chromium ] || missing="$missing chromium"
 if [ -n "$missing" ]; then
   echo "missing:$missing (pip install \"moto[server]\" openapi-spec-validator cfn-lint; Node.js from your package manager)" >&2
   echo "0 passed, 1 failed, 0 skipped"

@@ -29,6 +29,8 @@ if (app.Services.GetRequiredService<IOptions<DeliveryOptions>>().Value.TrustForw
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseImageApiSwagger();
+app.UseDefaultFiles();
+app.UseStaticFiles();
 
 app.MapHealth();
 app.MapUploads();

@@ -79,6 +79,7 @@ public static class UploadEndpoints
 
         var problem = ProblemTypes.Problem(StatusCodes.Status400BadRequest, ProblemTypes.InvalidUpload, "Invalid upload request", string.Join(" ", errors.Values));
         problem.Extensions["errors"] = errors;
+        problem.Extensions["limits"] = new { maxBytes = settings.MaxBytes, allowedContentTypes = settings.AllowedContentTypes };
         return problem;
     }
 
