@@ -8,7 +8,7 @@ using ImageApi.OpenApi;
 using ImageApi.Uploads;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.Services.AddImageApi();
+builder.Services.AddImageApi(builder.Configuration);
 
 var app = builder.Build();
 if (app.Services.GetRequiredService<IOptions<DeliveryOptions>>().Value.TrustForwardedHeaders)
@@ -31,6 +31,9 @@ app.UseStatusCodePages();
 app.UseImageApiSwagger();
 app.UseDefaultFiles();
 app.UseStaticFiles();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseRateLimiter();
 
 app.MapHealth();
 app.MapUploads();

@@ -19,6 +19,17 @@ internal static partial class StartupLog
         }
 
         LogUploads(logger, uploads.MaxBytes, string.Join(", ", uploads.AllowedContentTypes), uploads.UrlExpiry);
+        if (uploads.AllowAnonymous)
+        {
+            LogAnonymousUploads(logger);
+        }
+        else
+        {
+            LogUploadAuthentication(logger, uploads.ApiKeys.Count, string.IsNullOrEmpty(uploads.Jwt.Authority) ? "none" : uploads.Jwt.Authority);
+        }
+
+        var signing = app.Services.GetRequiredService<IOptions<SigningOptions>>().Value;
+        LogSigning(logger, signing.Required, signing.Keys.Count);
         if (app.Services.GetRequiredService<EmbeddedUploadSigner>().UsesRandomKey)
         {
             LogRandomSigningKey(logger);
@@ -28,8 +39,17 @@ internal static partial class StartupLog
     [LoggerMessage(Level = LogLevel.Information, Message = "Storage: local folders, originals in {SourceRoot}, renditions in {DestinationRoot}")]
     private static partial void LogFileStorage(ILogger logger, string sourceRoot, string destinationRoot);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Uploads: anonymous, up to {MaxBytes} bytes of {ContentTypes}, URLs valid for {Expiry}")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Uploads: up to {MaxBytes} bytes of {ContentTypes}, URLs valid for {Expiry}")]
     private static partial void LogUploads(ILogger logger, long maxBytes, string contentTypes, TimeSpan expiry);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Uploads are anonymous (Uploads:AllowAnonymous is true): anyone who can reach POST /uploads may upload. Set Uploads:ApiKeys or Uploads:Jwt for production")]
+    private static partial void LogAnonymousUploads(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Uploads need credentials: {ApiKeys} API keys, JWT issuer {Issuer}")]
+    private static partial void LogUploadAuthentication(ILogger logger, int apiKeys, string issuer);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Signed transform URLs required: {Required} ({Keys} keys)")]
+    private static partial void LogSigning(ILogger logger, bool required, int keys);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Uploads:SigningKey is not set: upload URLs are signed with a random key and stop working when the process restarts")]
     private static partial void LogRandomSigningKey(ILogger logger);

@@ -13,4 +13,10 @@ public sealed class RenditionDefaults
     public int Quality { get; set; } = 80;
     public int MaxWidth { get; set; } = 4096;
     public int MaxHeight { get; set; } = 4096;
+
+    /// <summary>When not empty, the only widths a request may ask for (each new size is new work to do and store).</summary>
+    public IList<int> AllowedWidths { get; set; } = [];
+
+    /// <summary>When not empty, the only heights a request may ask for.</summary>
+    public IList<int> AllowedHeights { get; set; } = [];
 }

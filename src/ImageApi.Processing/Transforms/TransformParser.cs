@@ -14,6 +14,12 @@ public sealed class TransformParser(RenditionDefaults defaults)
     public const string Format = "format";
     public const string Quality = "q";
     public const string Signature = "sig";
+    public const string Expires = "exp";
+
+    /// <summary>The parameters a signature covers, in the order they are signed.</summary>
+    public static IReadOnlyList<string> SignedParameters => SignedOrder;
+
+    private static readonly string[] SignedOrder = [Width, Height, Fit, Format, Quality, Expires];
 
     public static IReadOnlyList<string> FitValues { get; } = ["inside", "cover", "contain", "fill"];
     public static IReadOnlyList<string> FormatValues { get; } = ["webp", "jpeg", "png", "gif", "auto"];
@@ -23,8 +29,15 @@ public sealed class TransformParser(RenditionDefaults defaults)
 
     public RenditionDefaults Defaults => defaults;
 
-    public string AllowedWidths => $"an integer from 1 to {defaults.MaxWidth}";
-    public string AllowedHeights => $"an integer from 1 to {defaults.MaxHeight}";
+    public string AllowedWidths => defaults.AllowedWidths.Count > 0
+        ? "one of " + string.Join(", ", defaults.AllowedWidths.Order())
+        : $"an integer from 1 to {defaults.MaxWidth}";
+
+    public string AllowedHeights => defaults.AllowedHeights.Count > 0
+        ? "one of " + string.Join(", ", defaults.AllowedHeights.Order())
+        : $"an integer from 1 to {defaults.MaxHeight}";
+
+    public const string AllowedExpiries = "a Unix time in seconds";
     public const string AllowedQualities = "an integer from 1 to 100";
 
     /// <summary>Parses the parameters; names are case-insensitive, each may appear once.</summary>
@@ -38,6 +51,8 @@ public sealed class TransformParser(RenditionDefaults defaults)
         var format = defaults.Format.AsRequested();
         var quality = defaults.Quality;
         string? signature = null;
+        long? expires = null;
+        var signed = new SortedDictionary<int, string>();
 
         foreach (var (rawName, rawValue) in parameters)
         {
@@ -52,19 +67,31 @@ public sealed class TransformParser(RenditionDefaults defaults)
             switch (name)
             {
                 case Width:
-                    width = ParseInt(name, value, 1, defaults.MaxWidth, AllowedWidths, errors);
+                    width = ParseDimension(name, value, defaults.MaxWidth, defaults.AllowedWidths, AllowedWidths, errors);
+                    Sign(signed, name, width);
                     break;
                 case Height:
-                    height = ParseInt(name, value, 1, defaults.MaxHeight, AllowedHeights, errors);
+                    height = ParseDimension(name, value, defaults.MaxHeight, defaults.AllowedHeights, AllowedHeights, errors);
+                    Sign(signed, name, height);
                     break;
                 case Quality:
-                    quality = ParseInt(name, value, 1, 100, AllowedQualities, errors) ?? quality;
+                    var q = ParseInt(name, value, 1, 100, AllowedQualities, errors);
+                    quality = q ?? quality;
+                    Sign(signed, name, q);
                     break;
                 case Fit:
-                    fit = ParseEnum<FitMode>(name, value, FitValues, errors) ?? fit;
+                    var f = ParseEnum<FitMode>(name, value, FitValues, errors);
+                    fit = f ?? fit;
+                    Sign(signed, name, f?.ToString());
                     break;
                 case Format:
-                    format = ParseEnum<RequestedFormat>(name, value, FormatValues, errors) ?? format;
+                    var r = ParseEnum<RequestedFormat>(name, value, FormatValues, errors);
+                    format = r ?? format;
+                    Sign(signed, name, r?.ToString());
+                    break;
+                case Expires:
+                    expires = ParseExpiry(value, errors);
+                    Sign(signed, name, expires);
                     break;
                 case Signature:
                     signature = value;
@@ -73,7 +100,7 @@ public sealed class TransformParser(RenditionDefaults defaults)
                     errors.Add(new ParameterError(
                         Truncate(rawName),
                         $"'{Truncate(rawName)}' is not a transform parameter.",
-                        $"{Width}, {Height}, {Fit}, {Format}, {Quality}, {Signature}"));
+                        $"{Width}, {Height}, {Fit}, {Format}, {Quality}, {Signature}, {Expires}"));
                     break;
             }
         }
@@ -83,7 +110,45 @@ public sealed class TransformParser(RenditionDefaults defaults)
             throw new TransformRequestException(errors);
         }
 
-        return new ParsedTransform(TransformRequest.Create(width, height, fit, format, quality, defaults), signature);
+        return new ParsedTransform(
+            TransformRequest.Create(width, height, fit, format, quality, defaults),
+            signature,
+            expires is { } seconds ? DateTimeOffset.FromUnixTimeSeconds(seconds) : null,
+            string.Join('&', signed.Values));
+    }
+
+    // The signed form of each parameter is its canonical value, so any accepted spelling of a signed
+    // request verifies, and CloudFront's canonicalisation cannot break a signature.
+    private static void Sign<T>(SortedDictionary<int, string> signed, string name, T? value)
+    {
+        if (value is not null)
+        {
+            var text = value is IFormattable formattable ? formattable.ToString(null, CultureInfo.InvariantCulture) : value.ToString()!;
+            signed[Array.IndexOf(SignedOrder, name)] = name + "=" + text.ToLowerInvariant();
+        }
+    }
+
+    private static int? ParseDimension(string name, string value, int max, ICollection<int> allowedValues, string allowed, List<ParameterError> errors)
+    {
+        var number = ParseInt(name, value, 1, max, allowed, errors);
+        if (number is { } n && allowedValues.Count > 0 && !allowedValues.Contains(n))
+        {
+            errors.Add(new ParameterError(name, $"'{name}' must be {allowed}; got {n}.", allowed));
+            return null;
+        }
+
+        return number;
+    }
+
+    private static long? ParseExpiry(string value, List<ParameterError> errors)
+    {
+        if (value.Length is > 0 and <= 12 && value.All(char.IsAsciiDigit))
+        {
+            return long.Parse(value, NumberStyles.None, CultureInfo.InvariantCulture);
+        }
+
+        errors.Add(new ParameterError(Expires, $"'{Expires}' must be {AllowedExpiries}; got '{Truncate(value)}'.", AllowedExpiries));
+        return null;
     }
 
     private static int? ParseInt(string name, string value, int min, int max, string allowed, List<ParameterError> errors)
@@ -122,8 +187,11 @@ public sealed class TransformParser(RenditionDefaults defaults)
     private static string Truncate(string value) => value.Length <= 40 ? value : string.Concat(value.AsSpan(0, 40), "…");
 }
 
-/// <summary>A transform request and the signature that came with it (never part of the rendition).</summary>
-public sealed record ParsedTransform(TransformRequest Request, string? Signature);
+/// <summary>A transform request and what came with it that is never part of the rendition.</summary>
+/// <param name="Signature">The <c>sig</c> parameter, if any.</param>
+/// <param name="Expires">The <c>exp</c> parameter, if any: the signature is valid until then.</param>
+/// <param name="SignedQuery">The canonical form of the signed parameters (<c>w=400&amp;fit=cover</c>), what <c>sig</c> covers.</param>
+public sealed record ParsedTransform(TransformRequest Request, string? Signature, DateTimeOffset? Expires = null, string SignedQuery = "");
 
 /// <summary>One invalid parameter: its name, what was wrong, and what it accepts.</summary>
 public sealed record ParameterError(string Parameter, string Message, string Allowed);

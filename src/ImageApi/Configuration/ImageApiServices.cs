@@ -2,6 +2,7 @@ using ImageApi.Events;
 using ImageApi.Images;
 using ImageApi.OpenApi;
 using ImageApi.Problems;
+using ImageApi.Security;
 using ImageApi.Processing.Limits;
 using ImageApi.Processing.Pipeline;
 using ImageApi.Processing.Transforms;
@@ -13,7 +14,7 @@ namespace ImageApi.Configuration;
 
 public static class ImageApiServices
 {
-    public static IServiceCollection AddImageApi(this IServiceCollection services)
+    public static IServiceCollection AddImageApi(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<OptionsValidators>();
         AddValidated<StorageOptions>(services, StorageOptions.Section);
@@ -29,15 +30,36 @@ public static class ImageApiServices
         services.AddOptions<EventsOptions>().BindConfiguration(EventsOptions.Section).ValidateOnStart();
         AddValidated<RenditionDefaults>(services, OptionsValidators.RenditionsSection);
         AddValidated<ProcessingLimits>(services, OptionsValidators.LimitsSection);
+        AddValidated<ServiceLimitsOptions>(services, OptionsValidators.LimitsSection);
+        AddValidated<SigningOptions>(services, SigningOptions.Section);
+        AddValidated<RateLimitOptions>(services, RateLimitOptions.Section);
 
         services.AddSingleton(TimeProvider.System);
         services.AddMemoryCache(o => o.SizeLimit = 100_000);
-        services.AddProblemDetails();
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            // Answers the framework writes itself (401, 404, 405…) get this API's problem types too.
+            if (context.ProblemDetails.Status is { } status && ProblemTypes.ForStatus(status) is { } type
+                && context.ProblemDetails.Type?.StartsWith("urn:imageapi:", StringComparison.Ordinal) != true)
+            {
+                context.ProblemDetails.Type = type;
+                context.ProblemDetails.Detail ??= status switch
+                {
+                    StatusCodes.Status401Unauthorized => "Uploads need credentials: an X-Api-Key header or a bearer token from the configured issuer.",
+                    StatusCodes.Status404NotFound => $"There is nothing at {context.HttpContext.Request.Path}.",
+                    StatusCodes.Status405MethodNotAllowed => $"{context.HttpContext.Request.Method} is not allowed on {context.HttpContext.Request.Path}.",
+                    _ => context.ProblemDetails.Title,
+                };
+            }
+        });
 
         // Binding failures (malformed JSON) become exceptions, so they get our problem type and a detail.
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.AddImageApiSwagger();
+        services.AddUploadAuthentication(configuration);
+        services.AddImageApiRateLimiting();
+        services.AddSingleton<SignaturePolicy>();
 
         services.AddSingleton(sp => new ImagePipeline(Get<ProcessingLimits>(sp), Get<RenditionDefaults>(sp)));
         services.AddSingleton(sp => new TransformParser(Get<RenditionDefaults>(sp)));

@@ -9,6 +9,9 @@ namespace ImageApi.Configuration;
 /// appsettings.json (and, with <c>__</c> for <c>:</c>, as an environment variable).
 /// </summary>
 internal sealed class OptionsValidators :
+    IValidateOptions<SigningOptions>,
+    IValidateOptions<RateLimitOptions>,
+    IValidateOptions<ServiceLimitsOptions>,
     IValidateOptions<StorageOptions>,
     IValidateOptions<UploadOptions>,
     IValidateOptions<DeliveryOptions>,
@@ -55,6 +58,41 @@ internal sealed class OptionsValidators :
             "KeyPrefix",
             $"must be a key prefix ending in '/' (was '{options.KeyPrefix}')");
         failures.Require(string.IsNullOrEmpty(options.SigningKey) || options.SigningKey.Length >= 32, "SigningKey", "must be at least 32 characters, or empty for a random key per process");
+        failures.Require(options.ApiKeys.All(k => k.Length >= 32), "ApiKeys", "must each be at least 32 characters");
+        var jwt = options.Jwt;
+        failures.Require(
+            string.IsNullOrEmpty(jwt.Authority) || (Uri.TryCreate(jwt.Authority, UriKind.Absolute, out var authority) && authority.Scheme is "https" or "http"),
+            "Jwt:Authority",
+            $"must be the issuer's absolute URL (was '{jwt.Authority}')");
+        failures.Require(string.IsNullOrEmpty(jwt.Authority) || !string.IsNullOrEmpty(jwt.Audience), "Jwt:Audience", "is required with Uploads:Jwt:Authority");
+        failures.Require(
+            options.AllowAnonymous || options.ApiKeys.Count > 0 || !string.IsNullOrEmpty(jwt.Authority),
+            "AllowAnonymous",
+            "is false and no way to authenticate uploads is configured: set Uploads:ApiKeys or Uploads:Jwt:Authority, or Uploads:AllowAnonymous to true");
+        return failures.Result;
+    }
+
+    public ValidateOptionsResult Validate(string? name, SigningOptions options)
+    {
+        var failures = new Failures(SigningOptions.Section);
+        failures.Require(!options.Required || options.Keys.Count > 0, "Keys", "must hold at least one key when Signing:Required is true");
+        failures.Require(options.Keys.All(k => k.Length >= 32), "Keys", "must each be at least 32 characters");
+        return failures.Result;
+    }
+
+    public ValidateOptionsResult Validate(string? name, RateLimitOptions options)
+    {
+        var failures = new Failures(RateLimitOptions.Section);
+        failures.Require(options.UploadsPerMinute >= 0, "UploadsPerMinute", $"must be 0 (no limit) or more (was {options.UploadsPerMinute})");
+        failures.Require(options.RenditionsPerMinute >= 0, "RenditionsPerMinute", $"must be 0 (no limit) or more (was {options.RenditionsPerMinute})");
+        return failures.Result;
+    }
+
+    public ValidateOptionsResult Validate(string? name, ServiceLimitsOptions options)
+    {
+        var failures = new Failures(LimitsSection);
+        failures.Require(options.MaxRenditionsPerOriginal >= 0, "MaxRenditionsPerOriginal", $"must be 0 (no limit) or more (was {options.MaxRenditionsPerOriginal})");
+        failures.Require(options.RenderTimeout > TimeSpan.Zero && options.RenderTimeout <= TimeSpan.FromMinutes(15), "RenderTimeout", $"must be from 00:00:00.001 to 00:15:00 (was {options.RenderTimeout})");
         return failures.Result;
     }
 
@@ -77,6 +115,8 @@ internal sealed class OptionsValidators :
         failures.Require(options.Quality is >= 1 and <= 100, "Quality", $"must be from 1 to 100 (was {options.Quality})");
         failures.Require(Enum.IsDefined(options.Fit), "Fit", "must be Inside, Cover, Contain or Fill");
         failures.Require(Enum.IsDefined(options.Format), "Format", "must be Webp, Jpeg, Png or Gif");
+        failures.Require(options.AllowedWidths.All(w => w >= 1 && w <= options.MaxWidth), "AllowedWidths", $"must each be from 1 to Renditions:MaxWidth ({options.MaxWidth})");
+        failures.Require(options.AllowedHeights.All(h => h >= 1 && h <= options.MaxHeight), "AllowedHeights", $"must each be from 1 to Renditions:MaxHeight ({options.MaxHeight})");
         return failures.Result;
     }
 

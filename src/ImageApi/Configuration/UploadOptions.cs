@@ -22,4 +22,25 @@ public sealed class UploadOptions
     /// process, so URLs die with a restart and do not work across instances.
     /// </summary>
     public string? SigningKey { get; set; }
+
+    /// <summary>Anyone may ask for an upload URL. Off unless configured: the embedded default's appsettings.json turns it on.</summary>
+    public bool AllowAnonymous { get; set; }
+
+    /// <summary>Keys accepted in the <c>X-Api-Key</c> header of <c>POST /uploads</c>, at least 32 characters each.</summary>
+    public IList<string> ApiKeys { get; set; } = [];
+
+    public JwtUploadOptions Jwt { get; set; } = new();
+}
+
+/// <summary>The <c>Uploads:Jwt</c> section: bearer tokens from an OpenID Connect issuer (Cognito, Entra ID, Auth0…).</summary>
+public sealed class JwtUploadOptions
+{
+    /// <summary>The issuer's URL; its <c>/.well-known/openid-configuration</c> names the signing keys. Empty: no JWTs.</summary>
+    public string? Authority { get; set; }
+
+    /// <summary>The <c>aud</c> a token must carry.</summary>
+    public string? Audience { get; set; }
+
+    /// <summary>Only for a local issuer in development and tests.</summary>
+    public bool RequireHttpsMetadata { get; set; } = true;
 }

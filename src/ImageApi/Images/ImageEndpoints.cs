@@ -2,6 +2,7 @@ using ImageApi.Configuration;
 using ImageApi.OpenApi;
 using ImageApi.Processing.Naming;
 using ImageApi.Processing.Transforms;
+using ImageApi.Security;
 using ImageApi.Storage;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
@@ -29,9 +30,11 @@ public static class ImageEndpoints
             .Produces(StatusCodes.Status304NotModified)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
@@ -40,6 +43,7 @@ public static class ImageEndpoints
         string key,
         HttpRequest request,
         TransformParser parser,
+        SignaturePolicy signatures,
         RenditionService renditions,
         ObjectStores stores,
         IOptions<DeliveryOptions> delivery,
@@ -48,7 +52,8 @@ public static class ImageEndpoints
         var source = SourceKey.Parse(DecodeSlashes(key));
         var transform = parser.Parse(request.Query.SelectMany(
             pair => pair.Value.Count == 0 ? [new KeyValuePair<string, string?>(pair.Key, null)] : pair.Value.Select(v => new KeyValuePair<string, string?>(pair.Key, v))));
-        var rendition = await renditions.GetAsync(source, transform.Request, AcceptsWebp(request), cancellationToken);
+        signatures.Demand(source, transform);
+        var rendition = await renditions.GetAsync(source, transform.Request, AcceptsWebp(request), ClientAddress.Of(request.HttpContext), cancellationToken);
         var settings = delivery.Value;
         if (settings.RedirectAboveBytes > 0 && rendition.Length > settings.RedirectAboveBytes && stores.Destination is IPresignedDownloads downloads)
         {

@@ -1,11 +1,14 @@
 using System.Diagnostics;
+using ImageApi.Configuration;
 using ImageApi.Problems;
+using ImageApi.Security;
 using ImageApi.Processing.Limits;
 using ImageApi.Processing.Naming;
 using ImageApi.Processing.Pipeline;
 using ImageApi.Processing.Transforms;
 using ImageApi.Storage;
 using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
 
 namespace ImageApi.Images;
 
@@ -20,7 +23,9 @@ public sealed partial class RenditionService(
     ImagePipeline pipeline,
     IMemoryCache cache,
     RenditionMetrics metrics,
-    IHostApplicationLifetime lifetime,
+    RenditionRateLimiter rateLimiter,
+    IOptions<RenditionDefaults> defaults,
+    IOptions<ServiceLimitsOptions> limits,
     ILogger<RenditionService> logger)
 {
     private readonly SingleFlight<GeneratedRendition> _inFlight = new();
@@ -29,7 +34,9 @@ public sealed partial class RenditionService(
     /// <exception cref="SourceNotFoundException">No original under <paramref name="source"/>.</exception>
     /// <exception cref="ImageRejectedException">The original or the request is refused.</exception>
     /// <exception cref="StorageUnavailableException">A store could not be reached.</exception>
-    public async Task<Rendition> GetAsync(SourceKey source, TransformRequest request, bool clientAcceptsWebp, CancellationToken cancellationToken)
+    /// <exception cref="RateLimitedException"><paramref name="client"/> has asked for too many new renditions.</exception>
+    /// <exception cref="TimeoutException">Making the rendition took longer than <c>Limits:RenderTimeout</c>.</exception>
+    public async Task<Rendition> GetAsync(SourceKey source, TransformRequest request, bool clientAcceptsWebp, string client, CancellationToken cancellationToken)
     {
         var alpha = request.NeedsSourceAlpha(clientAcceptsWebp) && await SourceHasAlphaAsync(source, cancellationToken).ConfigureAwait(false);
         var key = new RenditionKey(source, request.Resolve(clientAcceptsWebp, alpha));
@@ -43,7 +50,8 @@ public sealed partial class RenditionService(
             return new Rendition(key, stored.Content, stored.Info.Length, stored.Info.ETag, false, [new("fetch", clock.Elapsed)], stored);
         }
 
-        var generated = await GenerateOnceAsync(key).WaitAsync(cancellationToken).ConfigureAwait(false);
+        rateLimiter.Acquire(client);
+        var generated = await GenerateOnceAsync(key, cancellationToken).ConfigureAwait(false);
         return new Rendition(key, new MemoryStream(generated.Content, writable: false), generated.Content.Length, generated.ETag, true, generated.Timings);
     }
 
@@ -57,7 +65,7 @@ public sealed partial class RenditionService(
             return false;
         }
 
-        await GenerateOnceAsync(key).WaitAsync(cancellationToken).ConfigureAwait(false);
+        await GenerateOnceAsync(key, cancellationToken).ConfigureAwait(false);
         return true;
     }
 
@@ -82,13 +90,14 @@ public sealed partial class RenditionService(
         return keys.Count(k => !k.EndsWith(SourceRecords.FileName, StringComparison.Ordinal));
     }
 
-    // Concurrent requests for one missing rendition render it once. The work runs to the end even if
-    // the request that started it goes away: the next request then finds it stored.
-    private Task<GeneratedRendition> GenerateOnceAsync(RenditionKey key) =>
-        _inFlight.RunAsync(key.Value, () => GenerateAsync(key, lifetime.ApplicationStopping));
+    // Concurrent requests for one missing rendition render it once. The work stops when every request
+    // waiting for it has gone, or when it takes longer than the render timeout.
+    private Task<GeneratedRendition> GenerateOnceAsync(RenditionKey key, CancellationToken cancellationToken) =>
+        _inFlight.RunAsync(key.Value, token => GenerateAsync(key, token), limits.Value.RenderTimeout, cancellationToken);
 
     private async Task<GeneratedRendition> GenerateAsync(RenditionKey key, CancellationToken cancellationToken)
     {
+        await EnforceRenditionLimitAsync(key, cancellationToken).ConfigureAwait(false);
         var clock = Stopwatch.StartNew();
         var (original, version) = await ReadOriginalAsync(key.Source, cancellationToken).ConfigureAwait(false);
         var fetched = clock.Elapsed;
@@ -135,6 +144,30 @@ public sealed partial class RenditionService(
             new("encode", rendered.Timings.Encode),
             new("store", stored - renderedAt),
         ]);
+    }
+
+    /// <summary>Every new size is new work and storage: one original may have only so many (the default one always).</summary>
+    private async Task EnforceRenditionLimitAsync(RenditionKey key, CancellationToken cancellationToken)
+    {
+        var max = limits.Value.MaxRenditionsPerOriginal;
+        if (max == 0 || key.Spec == TransformRequest.Default(defaults.Value).Resolve(true, false))
+        {
+            return;
+        }
+
+        var count = 0;
+        await foreach (var existing in stores.Destination.ListAsync(RenditionKey.PrefixFor(key.Source), cancellationToken).ConfigureAwait(false))
+        {
+            if (RenditionKey.BelongsTo(existing, key.Source) && !existing.EndsWith(SourceRecords.FileName, StringComparison.Ordinal))
+            {
+                count++;
+            }
+        }
+
+        if (count >= max)
+        {
+            throw new RenditionLimitException(max);
+        }
     }
 
     /// <summary>
@@ -230,3 +263,7 @@ public sealed partial class RenditionService(
     [LoggerMessage(Level = LogLevel.Information, Message = "Rendition {Key} generated ({Bytes} bytes), cache miss: fetch {FetchMs:0.0} ms, decode {DecodeMs:0.0} ms, resize {ResizeMs:0.0} ms, encode {EncodeMs:0.0} ms, store {StoreMs:0.0} ms")]
     private static partial void LogGenerated(ILogger logger, string key, int bytes, double fetchMs, double decodeMs, double resizeMs, double encodeMs, double storeMs);
 }
+
+/// <summary>The original already has as many renditions as <c>Limits:MaxRenditionsPerOriginal</c> allows.</summary>
+public sealed class RenditionLimitException(int limit)
+    : Exception($"This image already has {limit} renditions, the most one image may have; use one of the sizes already made.");

@@ -23,6 +23,13 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
                 LogStorageUnavailable(logger, unavailable.Store, context.Request.Path, unavailable);
                 context.Response.Headers.RetryAfter = ProblemTypes.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 break;
+            case TimeoutException timeout:
+                LogTimeout(logger, context.Request.Path, timeout.Message);
+                context.Response.Headers.RetryAfter = ProblemTypes.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                break;
+            case Security.RateLimitedException limited:
+                context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(limited.RetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                break;
             case ImageRejectedException rejected:
                 LogRejected(logger, context.Request.Path, rejected.GetType().Name, rejected.Message);
                 break;
@@ -39,6 +46,9 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Storage {Store} unavailable while serving {Path}")]
     private static partial void LogStorageUnavailable(ILogger logger, string store, PathString path, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Rendering for {Path} was stopped: {Detail}")]
+    private static partial void LogTimeout(ILogger logger, PathString path, string detail);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Refused {Path}: {Reason}: {Detail}")]
     private static partial void LogRejected(ILogger logger, PathString path, string reason, string detail);

@@ -27,6 +27,13 @@ public static class ProblemTypes
     public const string UnsupportedFormat = Base + "unsupported-format";
     public const string Undecodable = Base + "undecodable";
     public const string StorageUnavailable = Base + "storage-unavailable";
+    public const string SignatureRejected = Base + "signature-rejected";
+    public const string RenditionLimit = Base + "rendition-limit";
+    public const string RateLimited = Base + "rate-limited";
+    public const string RenderTimeout = Base + "render-timeout";
+    public const string Unauthorized = Base + "unauthorized";
+    public const string NotFound = Base + "not-found";
+    public const string MethodNotAllowed = Base + "method-not-allowed";
 
     /// <summary>Seconds a client should wait after a 503.</summary>
     public const int RetryAfterSeconds = 5;
@@ -45,6 +52,22 @@ public static class ProblemTypes
         UnsupportedImageFormatException ex => Problem(StatusCodes.Status415UnsupportedMediaType, UnsupportedFormat, "Unsupported image format", ex.Message),
         UndecodableImageException ex => Problem(StatusCodes.Status422UnprocessableEntity, Undecodable, "Image cannot be decoded", ex.Message),
         StorageUnavailableException => Problem(StatusCodes.Status503ServiceUnavailable, StorageUnavailable, "Storage unavailable", "Storage could not be reached. Try again shortly."),
+        Security.SignatureRejectedException ex => Problem(StatusCodes.Status403Forbidden, SignatureRejected, "Signature rejected", ex.Message),
+        Images.RenditionLimitException ex => Problem(StatusCodes.Status403Forbidden, RenditionLimit, "Too many renditions", ex.Message),
+        Security.RateLimitedException ex => Problem(StatusCodes.Status429TooManyRequests, RateLimited, "Too many requests", ex.Message),
+        TimeoutException ex => Problem(StatusCodes.Status503ServiceUnavailable, RenderTimeout, "Rendering took too long", ex.Message),
+        _ => null,
+    };
+
+    /// <summary>The type of a problem the framework answers by itself (no route, no credentials…).</summary>
+    public static string? ForStatus(int status) => status switch
+    {
+        StatusCodes.Status400BadRequest => InvalidRequest,
+        StatusCodes.Status401Unauthorized => Unauthorized,
+        StatusCodes.Status404NotFound => NotFound,
+        StatusCodes.Status405MethodNotAllowed => MethodNotAllowed,
+        StatusCodes.Status413PayloadTooLarge => UploadTooLarge,
+        StatusCodes.Status429TooManyRequests => RateLimited,
         _ => null,
     };
 

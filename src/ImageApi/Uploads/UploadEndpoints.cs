@@ -1,5 +1,6 @@
 using ImageApi.Configuration;
 using ImageApi.Problems;
+using ImageApi.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
@@ -18,7 +19,11 @@ public static class UploadEndpoints
                 "Returns a URL the browser sends the original to, directly (never through this API in AWS). " +
                 "The key is chosen by the server, so uploads never overwrite each other. The content type " +
                 "and size are part of the signature: the upload must send exactly that Content-Type and at most that many bytes.")
-            .ProducesProblem(StatusCodes.Status400BadRequest);
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .RequireAuthorization(UploadAuthentication.Policy)
+            .RequireRateLimiting(RateLimiting.UploadsPolicy);
         return app;
     }
 

@@ -1,0 +1,100 @@
+using System.Security.Cryptography;
+using System.Text;
+using ImageApi.Processing.Naming;
+using ImageApi.Processing.Transforms;
+
+namespace ImageApi.Processing.Security;
+
+/// <summary>
+/// HMAC-SHA256 signatures of transform URLs. What is signed is
+/// <c>&lt;key&gt;\n&lt;canonical query&gt;</c>: the original's key and the transform parameters that
+/// were given (<c>w, h, fit, format, q, exp</c>, in that order, names and values lower-case, numbers
+/// without leading zeros), without <c>sig</c>. The signature is base64url without padding.
+/// Several keys are accepted at once, so a key can be rotated; the first one signs.
+/// </summary>
+public sealed class TransformSigner
+{
+    private readonly byte[][] _keys;
+
+    public TransformSigner(IEnumerable<string> keys)
+    {
+        _keys = keys.Select(Encoding.UTF8.GetBytes).ToArray();
+        if (_keys.Length == 0)
+        {
+            throw new ArgumentException("At least one signing key is needed.", nameof(keys));
+        }
+    }
+
+    public static string Payload(SourceKey key, string signedQuery) => key.Value + "\n" + signedQuery;
+
+    public string Sign(SourceKey key, string signedQuery) => Sign(_keys[0], Payload(key, signedQuery));
+
+    /// <summary>Checks <paramref name="transform"/>'s signature against every key, in constant time per key.</summary>
+    public SignatureCheck Verify(SourceKey key, ParsedTransform transform, DateTimeOffset now)
+    {
+        if (string.IsNullOrEmpty(transform.Signature))
+        {
+            return SignatureCheck.Missing;
+        }
+
+        if (!TryDecode(transform.Signature, out var given))
+        {
+            return SignatureCheck.Invalid;
+        }
+
+        // CloudFront turns format=auto into format=webp for browsers that take WebP; a URL signed
+        // for auto must keep working there (webp is what auto would have chosen anyway).
+        var candidates = new List<string> { Payload(key, transform.SignedQuery) };
+        if (transform.Request.Format == RequestedFormat.Webp && transform.SignedQuery.Contains("format=webp", StringComparison.Ordinal))
+        {
+            candidates.Add(Payload(key, transform.SignedQuery.Replace("format=webp", "format=auto", StringComparison.Ordinal)));
+        }
+
+        var valid = false;
+        foreach (var secret in _keys)
+        {
+            foreach (var payload in candidates)
+            {
+                valid |= CryptographicOperations.FixedTimeEquals(HMACSHA256.HashData(secret, Encoding.UTF8.GetBytes(payload)), given);
+            }
+        }
+
+        if (!valid)
+        {
+            return SignatureCheck.Invalid;
+        }
+
+        return transform.Expires is { } expires && now > expires ? SignatureCheck.Expired : SignatureCheck.Valid;
+    }
+
+    private static string Sign(byte[] secret, string payload) =>
+        Convert.ToBase64String(HMACSHA256.HashData(secret, Encoding.UTF8.GetBytes(payload)))
+            .TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private static bool TryDecode(string signature, out byte[] bytes)
+    {
+        bytes = [];
+        if (signature.Length != 43)
+        {
+            return false;
+        }
+
+        var base64 = signature.Replace('-', '+').Replace('_', '/') + "=";
+        var buffer = new byte[32];
+        if (!Convert.TryFromBase64String(base64, buffer, out var written) || written != 32)
+        {
+            return false;
+        }
+
+        bytes = buffer;
+        return true;
+    }
+}
+
+public enum SignatureCheck
+{
+    Valid,
+    Missing,
+    Invalid,
+    Expired,
+}
