@@ -8,7 +8,7 @@ using ImageApi.OpenApi;
 using ImageApi.Uploads;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.Services.AddImageApi(builder.Configuration);
+builder.Services.AddImageApi();
 
 var app = builder.Build();
 if (app.Services.GetRequiredService<IOptions<DeliveryOptions>>().Value.TrustForwardedHeaders)

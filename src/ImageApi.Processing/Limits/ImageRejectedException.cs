@@ -23,6 +23,13 @@ public sealed class SourceTooManyPixelsException(int width, int height, long lim
     public long Limit { get; } = limit;
 }
 
+/// <summary>The original is a GIF with more frames than <see cref="ProcessingLimits.MaxGifFrames"/>.</summary>
+public sealed class SourceTooManyFramesException(int limit)
+    : ImageRejectedException($"The original is a GIF with more than {limit} frames, the most this service reads.")
+{
+    public int Limit { get; } = limit;
+}
+
 /// <summary>The requested transform would produce an image larger than the configured maximum.</summary>
 public sealed class OutputTooLargeException(int width, int height, int maxWidth, int maxHeight)
     : ImageRejectedException($"This request would produce a {width}×{height} image; the maximum output is {maxWidth}×{maxHeight}.")

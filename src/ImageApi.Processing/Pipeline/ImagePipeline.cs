@@ -79,6 +79,11 @@ public sealed class ImagePipeline
                 throw new SourceTooManyPixelsException(info.Width, info.Height, _limits.MaxSourcePixels);
             }
 
+            if (format is GifFormat && CountGifFrames(source, start) is { } frames && frames > _limits.MaxGifFrames)
+            {
+                throw new SourceTooManyFramesException(_limits.MaxGifFrames);
+            }
+
             var swapped = IsQuarterTurn(info.Metadata.ExifProfile);
             return new SourceImageInfo(
                 format.Name,
@@ -169,6 +174,19 @@ public sealed class ImagePipeline
         {
             throw Translate(ex);
         }
+    }
+
+    private int? CountGifFrames(Stream source, long start)
+    {
+        source.Position = start;
+        if (source is MemoryStream memory && memory.TryGetBuffer(out var buffer))
+        {
+            return GifFrameCounter.Count(buffer.AsSpan((int)start), _limits.MaxGifFrames);
+        }
+
+        var copy = new byte[source.Length - start];
+        source.ReadExactly(copy);
+        return GifFrameCounter.Count(copy, _limits.MaxGifFrames);
     }
 
     private static IImageEncoder CreateEncoder(RenditionSpec spec, bool mayHaveAlpha) => spec.Format switch

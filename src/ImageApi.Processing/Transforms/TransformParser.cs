@@ -27,6 +27,9 @@ public sealed class TransformParser(RenditionDefaults defaults)
     // Digits only: "+400", " 400", "4e2" and "400.0" would otherwise all be other spellings of 400.
     private const int MaxDigits = 6;
 
+    /// <summary>More than this is not a transform request; it is refused without a list of every error in it.</summary>
+    public const int MaxParameters = 16;
+
     public RenditionDefaults Defaults => defaults;
 
     public string AllowedWidths => defaults.AllowedWidths.Count > 0
@@ -54,7 +57,13 @@ public sealed class TransformParser(RenditionDefaults defaults)
         long? expires = null;
         var signed = new SortedDictionary<int, string>();
 
-        foreach (var (rawName, rawValue) in parameters)
+        var given = parameters as IReadOnlyCollection<KeyValuePair<string, string?>> ?? parameters.ToList();
+        if (given.Count > MaxParameters)
+        {
+            throw new TransformRequestException([new ParameterError("query", $"The query has {given.Count} parameters; a transform request has at most {MaxParameters}.", $"{Width}, {Height}, {Fit}, {Format}, {Quality}, {Signature}, {Expires}")]);
+        }
+
+        foreach (var (rawName, rawValue) in given)
         {
             var name = rawName.ToLowerInvariant();
             var value = rawValue ?? string.Empty;

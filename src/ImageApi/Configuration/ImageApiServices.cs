@@ -14,7 +14,7 @@ namespace ImageApi.Configuration;
 
 public static class ImageApiServices
 {
-    public static IServiceCollection AddImageApi(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddImageApi(this IServiceCollection services)
     {
         services.AddSingleton<OptionsValidators>();
         AddValidated<StorageOptions>(services, StorageOptions.Section);
@@ -57,7 +57,7 @@ public static class ImageApiServices
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.AddImageApiSwagger();
-        services.AddUploadAuthentication(configuration);
+        services.AddUploadAuthentication();
         services.AddImageApiRateLimiting();
         services.AddSingleton<SignaturePolicy>();
 

@@ -46,7 +46,7 @@ public static class ProblemTypes
         BadHttpRequestException ex => Problem(ex.StatusCode, InvalidRequest, "Invalid request", ex.Message),
         InvalidKeyException ex => Problem(StatusCodes.Status400BadRequest, InvalidKey, "Invalid key", ex.Reason),
         SourceNotFoundException ex => Problem(StatusCodes.Status404NotFound, SourceNotFound, "No such image", ex.Message),
-        SourceTooLargeException or SourceTooManyPixelsException or SourceNeedsTooMuchMemoryException
+        SourceTooLargeException or SourceTooManyPixelsException or SourceTooManyFramesException or SourceNeedsTooMuchMemoryException
             => Problem(StatusCodes.Status413PayloadTooLarge, SourceTooLarge, "Original too large", exception.Message),
         OutputTooLargeException ex => Problem(StatusCodes.Status400BadRequest, OutputTooLarge, "Output too large", ex.Message),
         UnsupportedImageFormatException ex => Problem(StatusCodes.Status415UnsupportedMediaType, UnsupportedFormat, "Unsupported image format", ex.Message),

@@ -5,6 +5,7 @@ using System.Text.Encodings.Web;
 using ImageApi.Configuration;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
 
 namespace ImageApi.Security;
@@ -19,42 +20,46 @@ internal static class UploadAuthentication
     public const string ApiKeyScheme = "ApiKey";
     public const string ApiKeyHeader = "X-Api-Key";
 
-    public static IServiceCollection AddUploadAuthentication(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddUploadAuthentication(this IServiceCollection services)
     {
-        // Read once here: the schemes a deployment uses are fixed at start-up (and validated there).
-        var uploads = configuration.GetSection(UploadOptions.Section).Get<UploadOptions>() ?? new UploadOptions();
-        var authentication = services.AddAuthentication();
-        var schemes = new List<string>();
-        if (uploads.ApiKeys.Count > 0)
+        // Both schemes always exist; Uploads:* decides at run time which can succeed. A scheme with
+        // nothing configured finds no credentials it accepts.
+        services.AddAuthentication()
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyHandler>(ApiKeyScheme, null)
+            .AddJwtBearer();
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<IOptions<UploadOptions>>((options, uploads) =>
         {
-            authentication.AddScheme<AuthenticationSchemeOptions, ApiKeyHandler>(ApiKeyScheme, null);
-            schemes.Add(ApiKeyScheme);
-        }
-
-        if (!string.IsNullOrEmpty(uploads.Jwt.Authority))
-        {
-            authentication.AddJwtBearer(options =>
+            var jwt = uploads.Value.Jwt;
+            if (!string.IsNullOrEmpty(jwt.Authority))
             {
-                options.Authority = uploads.Jwt.Authority;
-                options.Audience = uploads.Jwt.Audience;
-                options.RequireHttpsMetadata = uploads.Jwt.RequireHttpsMetadata;
-                options.MapInboundClaims = false;
-            });
-            schemes.Add(JwtBearerDefaults.AuthenticationScheme);
-        }
-
-        services.AddAuthorizationBuilder().AddPolicy(Policy, policy =>
-        {
-            if (uploads.AllowAnonymous)
-            {
-                policy.RequireAssertion(_ => true);
+                options.Authority = jwt.Authority;
+                options.Audience = jwt.Audience;
+                options.RequireHttpsMetadata = jwt.RequireHttpsMetadata;
             }
-            else
-            {
-                policy.AddAuthenticationSchemes([.. schemes]).RequireAuthenticatedUser();
-            }
+
+            options.MapInboundClaims = false;
         });
+        services.AddSingleton<IAuthorizationHandler, UploadAccessHandler>();
+        services.AddAuthorizationBuilder().AddPolicy(Policy, policy => policy
+            .AddAuthenticationSchemes(ApiKeyScheme, JwtBearerDefaults.AuthenticationScheme)
+            .AddRequirements(new UploadAccessRequirement()));
         return services;
+    }
+}
+
+/// <summary>Uploads need an authenticated caller unless <c>Uploads:AllowAnonymous</c> is on.</summary>
+internal sealed class UploadAccessRequirement : IAuthorizationRequirement;
+
+internal sealed class UploadAccessHandler(IOptions<UploadOptions> uploads) : AuthorizationHandler<UploadAccessRequirement>
+{
+    protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, UploadAccessRequirement requirement)
+    {
+        if (uploads.Value.AllowAnonymous || context.User.Identity?.IsAuthenticated == true)
+        {
+            context.Succeed(requirement);
+        }
+
+        return Task.CompletedTask;
     }
 }
 
