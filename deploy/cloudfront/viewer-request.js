@@ -12,8 +12,8 @@
 //
 // deploy/sync-template.py copies this file into serverless.template; a test keeps the two equal.
 
-var PARAMETERS = ['w', 'h', 'fit', 'format', 'q', 'sig'];
-var NUMERIC = { w: true, h: true, q: true };
+var PARAMETERS = ['w', 'h', 'fit', 'format', 'q', 'sig', 'exp'];
+var NUMERIC = { w: true, h: true, q: true, exp: true };
 
 function acceptsWebp(accept) {
     var ranges = accept.toLowerCase().split(',');

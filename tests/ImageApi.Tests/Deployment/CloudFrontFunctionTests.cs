@@ -48,6 +48,7 @@ public sealed class CloudFrontFunctionTests
         { "/images/a.jpg", "w=400&utm_source=mail&fbclid=abc&zoom=2", Chrome, "w=400" },
         { "/images/a.jpg", "w=400&w=500", Chrome, "w=400" },
         { "/images/a.jpg", "w=400&sig=AbC-_123", Chrome, "w=400&sig=AbC-_123" },
+        { "/images/a.jpg", "sig=AbC&EXP=01800000000&w=400", Chrome, "w=400&sig=AbC&exp=1800000000" },
         { "/images/a.jpg", "", Chrome, "" },
         { "/images/a.jpg", "format=auto&w=300", Chrome, "w=300&format=webp" },
         { "/images/a.jpg", "format=auto&w=300", Firefox, "w=300&format=webp" },

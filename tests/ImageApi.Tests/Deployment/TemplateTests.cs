@@ -167,12 +167,13 @@ public sealed class TemplateTests
         var key = Properties("ImageCachePolicy").GetProperty("CachePolicyConfig").GetProperty("ParametersInCacheKeyAndForwardedToOrigin");
         var query = key.GetProperty("QueryStringsConfig");
         Assert.Equal("whitelist", query.GetProperty("QueryStringBehavior").GetString());
-        Assert.Equal(["w", "h", "fit", "format", "q", "sig"], query.GetProperty("QueryStrings").EnumerateArray().Select(q => q.GetString()));
+        Assert.Equal(["w", "h", "fit", "format", "q", "sig", "exp"], query.GetProperty("QueryStrings").EnumerateArray().Select(q => q.GetString()));
         Assert.Equal("none", key.GetProperty("HeadersConfig").GetProperty("HeaderBehavior").GetString());
         Assert.Equal("none", key.GetProperty("CookiesConfig").GetProperty("CookieBehavior").GetString());
 
-        var origin = Properties("ImageOriginRequestPolicy").GetProperty("OriginRequestPolicyConfig");
-        Assert.Equal("none", origin.GetProperty("HeadersConfig").GetProperty("HeaderBehavior").GetString());
+        // The origin gets the viewer's address (for per-client limits), never Host or Accept.
+        var origin = Properties("ImageOriginRequestPolicy").GetProperty("OriginRequestPolicyConfig").GetProperty("HeadersConfig");
+        Assert.Equal(["CloudFront-Viewer-Address"], origin.GetProperty("Headers").EnumerateArray().Select(h => h.GetString()));
 
         var distribution = Properties("Distribution").GetProperty("DistributionConfig");
         var images = distribution.GetProperty("CacheBehaviors").EnumerateArray().Single(b => b.GetProperty("PathPattern").GetString() == "/images/*");
@@ -193,6 +194,23 @@ public sealed class TemplateTests
         var inline = Properties("ViewerRequestFunction").GetProperty("FunctionCode").GetString();
         Assert.Equal(File.ReadAllText(Repository.PathOf("deploy", "cloudfront", "viewer-request.js")), inline);
         Assert.Equal("cloudfront-js-2.0", Properties("ViewerRequestFunction").GetProperty("FunctionConfig").GetProperty("Runtime").GetString());
+    }
+
+    [Fact]
+    public void Uploads_need_credentials_unless_anonymous_uploads_are_chosen()
+    {
+        var rule = Template.GetProperty("Rules").GetProperty("UploadsNeedCredentials");
+        Assert.Contains("AllowAnonymousUploads", rule.GetProperty("RuleCondition").ToString(), StringComparison.Ordinal);
+        var assertion = rule.GetProperty("Assertions")[0].GetProperty("Assert").ToString();
+        Assert.Contains("UploadApiKey", assertion, StringComparison.Ordinal);
+        Assert.Contains("JwtAuthority", assertion, StringComparison.Ordinal);
+        Assert.Equal("false", Template.GetProperty("Parameters").GetProperty("AllowAnonymousUploads").GetProperty("Default").GetString());
+        Assert.True(Template.GetProperty("Parameters").GetProperty("UploadApiKey").GetProperty("NoEcho").GetBoolean());
+        Assert.True(Template.GetProperty("Parameters").GetProperty("TransformSigningKey").GetProperty("NoEcho").GetBoolean());
+
+        var environment = Properties("HttpFunction").GetProperty("Environment").GetProperty("Variables");
+        Assert.Equal("AllowAnonymousUploads", environment.GetProperty("Uploads__AllowAnonymous").GetProperty("Ref").GetString());
+        Assert.Contains("HasSigningKey", environment.GetProperty("Signing__Required").ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -113,3 +113,10 @@ internal sealed class ListLoggerProvider(ConcurrentQueue<string> lines) : ILogge
             lines.Enqueue($"{logLevel} {category}: {formatter(state, exception)}");
     }
 }
+
+/// <summary>Tests whose subject is timing run with no other test beside them.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class SerialCollection
+{
+    public const string Name = "Serial";
+}
