@@ -18,7 +18,7 @@ public class ResizePlanTests
     {
         var plan = ResizePlan.For(sw, sh, new RenditionSpec(w, h, FitMode.Inside, OutputFormat.Webp, 80), 4096, 4096);
         Assert.Equal((ow, oh), (plan.Width, plan.Height));
-        Assert.Equal(ow != sw || oh != sh, plan.Resizes);
+        Assert.Equal((ow, oh), (plan.ScaledWidth, plan.ScaledHeight));
     }
 
     [Theory]
@@ -29,6 +29,17 @@ public class ResizePlanTests
     {
         var plan = ResizePlan.For(10, 10, new RenditionSpec(300, 200, fit, OutputFormat.Webp, 80), 4096, 4096);
         Assert.Equal((300, 200), (plan.Width, plan.Height));
+    }
+
+    [Fact]
+    public void Cover_scales_to_fill_then_crops_and_contain_scales_to_fit_then_pads()
+    {
+        var cover = ResizePlan.For(2560, 1600, new RenditionSpec(300, 300, FitMode.Cover, OutputFormat.Webp, 80), 4096, 4096);
+        Assert.Equal((480, 300, true, false), (cover.ScaledWidth, cover.ScaledHeight, cover.Crops, cover.Pads));
+        var contain = ResizePlan.For(2560, 1600, new RenditionSpec(300, 300, FitMode.Contain, OutputFormat.Webp, 80), 4096, 4096);
+        Assert.Equal((300, 188, false, true), (contain.ScaledWidth, contain.ScaledHeight, contain.Crops, contain.Pads));
+        var tiny = ResizePlan.For(1, 1, new RenditionSpec(50, 40, FitMode.Cover, OutputFormat.Webp, 80), 4096, 4096);
+        Assert.Equal((50, 50), (tiny.ScaledWidth, tiny.ScaledHeight));
     }
 
     [Fact]

@@ -11,29 +11,33 @@ using SixLabors.ImageSharp.Memory;
 using SixLabors.ImageSharp.Metadata.Profiles.Exif;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
+using SixLabors.ImageSharp.Processing.Processors.Transforms;
 
 namespace ImageApi.Processing.Pipeline;
 
 /// <summary>
-/// Inspect → decode → auto-orient → resize → flatten → strip metadata → encode. Thread-safe; one
+/// Inspect → decode → resize → orient → flatten → strip metadata → encode. Thread-safe; one
 /// instance serves every request.
 /// </summary>
 public sealed class ImagePipeline
 {
     private readonly ProcessingLimits _limits;
     private readonly RenditionDefaults _defaults;
+    private readonly PipelineOptions _options;
     private readonly Configuration _configuration;
 
-    public ImagePipeline(ProcessingLimits limits, RenditionDefaults defaults)
+    public ImagePipeline(ProcessingLimits limits, RenditionDefaults defaults, PipelineOptions? options = null)
     {
         _limits = limits;
         _defaults = defaults;
+        _options = options ?? new PipelineOptions();
         _configuration = ImageSharpConfigurations.CreateDecoding(limits);
+        _configuration.MaxDegreeOfParallelism = _options.Parallelism;
     }
 
     public ProcessingLimits Limits => _limits;
 
-    /// <summary>Reads the header and enforces the byte and pixel limits. Leaves the stream where it was.</summary>
+    /// <summary>Reads the header and enforces the byte, pixel and frame limits. Leaves the stream where it was.</summary>
     /// <exception cref="ImageRejectedException">The original is refused; the subtype says why.</exception>
     public SourceImageInfo Inspect(Stream source)
     {
@@ -84,13 +88,14 @@ public sealed class ImagePipeline
                 throw new SourceTooManyFramesException(_limits.MaxGifFrames);
             }
 
-            var swapped = IsQuarterTurn(info.Metadata.ExifProfile);
+            var turned = IsQuarterTurn(info.Metadata.ExifProfile);
             return new SourceImageInfo(
                 format.Name,
-                swapped ? info.Height : info.Width,
-                swapped ? info.Width : info.Height,
+                turned ? info.Height : info.Width,
+                turned ? info.Width : info.Height,
                 HasAlpha(format, info),
-                bytes);
+                bytes)
+            { QuarterTurn = turned };
         }
         catch (Exception ex) when (IsDecoderFailure(ex))
         {
@@ -104,55 +109,89 @@ public sealed class ImagePipeline
 
     /// <summary>Makes one rendition of the original in <paramref name="source"/>.</summary>
     /// <exception cref="ImageRejectedException">The original or the request is refused; the subtype says why.</exception>
-    public RenderedImage Render(Stream source, RenditionSpec spec, CancellationToken cancellationToken = default)
+    public RenderedImage Render(Stream source, RenditionSpec spec, CancellationToken cancellationToken = default) =>
+        Render(source, spec, null, cancellationToken);
+
+    /// <summary>Makes one rendition of the image in <paramref name="source"/>.</summary>
+    /// <param name="plannedFrom">
+    /// When <paramref name="source"/> is an intermediate: the original's (oriented) size, so the output
+    /// has exactly the size a rendition from the original would have.
+    /// </param>
+    /// <exception cref="ImageRejectedException">The original or the request is refused; the subtype says why.</exception>
+    public RenderedImage Render(Stream source, RenditionSpec spec, Dimensions? plannedFrom, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(spec);
         var info = Inspect(source);
-        var plan = ResizePlan.For(info.Width, info.Height, spec, _defaults.MaxWidth, _defaults.MaxHeight);
+        var from = plannedFrom ?? new Dimensions(info.Width, info.Height);
+        var plan = ResizePlan.For(from.Width, from.Height, spec, _defaults.MaxWidth, _defaults.MaxHeight);
         cancellationToken.ThrowIfCancellationRequested();
 
+        var clock = Stopwatch.StartNew();
+        var image = Decode(source, cancellationToken);
+        try
+        {
+            var decoded = clock.Elapsed;
+            cancellationToken.ThrowIfCancellationRequested();
+
+            image = Shape(image, plan, spec.Format, info.QuarterTurn);
+            var resized = clock.Elapsed;
+            cancellationToken.ThrowIfCancellationRequested();
+
+            var content = Encode(image, spec, info.HasAlpha || plan.Pads);
+            return new RenderedImage(content, spec.Format, image.Width, image.Height, new RenderTimings(decoded, resized - decoded, clock.Elapsed - resized));
+        }
+        finally
+        {
+            image.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Everything the service makes when an original arrives, from one decode: the intermediate (a
+    /// high-quality JPEG of at most <see cref="PipelineOptions.IntermediateMaxDimension"/>, for opaque
+    /// originals larger than that) and then the default rendition, cut from the intermediate's pixels.
+    /// </summary>
+    public UploadRenditions RenderUpload(Stream source, RenditionSpec defaultSpec, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(defaultSpec);
+        var info = Inspect(source);
+        var max = _options.IntermediateMaxDimension;
+        if (max == 0 || info.HasAlpha || (info.Width <= max && info.Height <= max))
+        {
+            return new UploadRenditions(info, Render(source, defaultSpec, null, cancellationToken), null);
+        }
+
+        var defaultPlan = ResizePlan.For(info.Width, info.Height, defaultSpec, _defaults.MaxWidth, _defaults.MaxHeight);
+        var intermediatePlan = ResizePlan.For(info.Width, info.Height, new RenditionSpec(max, max, FitMode.Inside, OutputFormat.Jpeg, _options.IntermediateQuality), int.MaxValue, int.MaxValue);
         var clock = Stopwatch.StartNew();
         using var image = Decode(source, cancellationToken);
         var decoded = clock.Elapsed;
         cancellationToken.ThrowIfCancellationRequested();
 
-        image.Mutate(context =>
-        {
-            context.AutoOrient();
-            if (plan.Resizes)
-            {
-                context.Resize(new ResizeOptions
-                {
-                    Size = new Size(plan.Width, plan.Height),
-                    Mode = plan.Mode,
-                    Position = AnchorPositionMode.Center,
-                    PadColor = spec.Format.SupportsTransparency() ? Color.Transparent : Color.White,
-                    Sampler = KnownResamplers.Bicubic,
-                });
-            }
-
-            if (!spec.Format.SupportsTransparency())
-            {
-                context.BackgroundColor(Color.White);
-            }
-        });
-        StripMetadata(image);
-        var resized = clock.Elapsed;
+        // Opaque originals only, and neither step pads: Shape keeps working on this same image.
+        Shape(image, intermediatePlan, OutputFormat.Jpeg, info.QuarterTurn, IntermediateSampler);
+        var intermediateSpec = new RenditionSpec(image.Width, image.Height, FitMode.Inside, OutputFormat.Jpeg, _options.IntermediateQuality);
+        var intermediateBytes = Encode(image, intermediateSpec, mayHaveAlpha: false);
+        var intermediate = new RenderedImage(intermediateBytes, OutputFormat.Jpeg, image.Width, image.Height, new RenderTimings(decoded, TimeSpan.Zero, clock.Elapsed - decoded));
         cancellationToken.ThrowIfCancellationRequested();
 
-        using var output = new MemoryStream();
-        image.Save(output, CreateEncoder(spec, info.HasAlpha || plan.Mode == ResizeMode.Pad));
-        var encoded = clock.Elapsed;
-
-        return new RenderedImage(
-            output.ToArray(),
-            spec.Format,
-            image.Width,
-            image.Height,
-            new RenderTimings(decoded, resized - decoded, encoded - resized));
+        // The default rendition from the intermediate's pixels: already oriented, a quarter of the work to resize.
+        var marker = clock.Elapsed;
+        Shape(image, defaultPlan, defaultSpec.Format, quarterTurn: false);
+        var resized = clock.Elapsed;
+        var content = Encode(image, defaultSpec, defaultPlan.Pads);
+        var rendition = new RenderedImage(content, defaultSpec.Format, image.Width, image.Height, new RenderTimings(decoded, resized - marker, clock.Elapsed - resized));
+        return new UploadRenditions(info, rendition, intermediate);
     }
 
-    private Image<Rgba32> Decode(Stream source, CancellationToken cancellationToken)
+    /// <summary>Whether a rendition can be cut from an intermediate of the given size without enlarging it.</summary>
+    public static bool CanRenderFromIntermediate(RenditionSpec spec, Dimensions original, Dimensions intermediate, int maxWidth, int maxHeight)
+    {
+        var plan = ResizePlan.For(original.Width, original.Height, spec, maxWidth, maxHeight);
+        return plan.ScaledWidth <= intermediate.Width && plan.ScaledHeight <= intermediate.Height;
+    }
+
+    private Image Decode(Stream source, CancellationToken cancellationToken)
     {
         var start = source.Position;
         try
@@ -160,7 +199,9 @@ public sealed class ImagePipeline
             var format = Image.DetectFormat(_configuration, source)
                 ?? throw new UnsupportedImageFormatException(null, ImageSharpConfigurations.AcceptedFormats);
             source.Position = start;
-            var image = _configuration.ImageFormatsManager.FindDecoder(format).Decode<Rgba32>(_configuration, source, cancellationToken);
+
+            // The decoder's own pixel type (Rgb24 for JPEG): no conversion, and a quarter less memory than Rgba32.
+            var image = _configuration.ImageFormatsManager.FindDecoder(format).Decode(_configuration, source, cancellationToken);
 
             // Animated WebP: the first frame is the still image; the rest would only cost memory.
             while (image.Frames.Count > 1)
@@ -176,6 +217,66 @@ public sealed class ImagePipeline
         }
     }
 
+    /// <summary>
+    /// Resize first, then orient: turning a 15-megapixel image costs more than turning an 800 px one.
+    /// Then crop or pad, in oriented space. Returns the image to go on with: a new one (the old one
+    /// disposed) when padding with transparency needs an alpha channel the decoded pixels lack.
+    /// </summary>
+    private static Image Shape(Image image, ResizePlan plan, OutputFormat format, bool quarterTurn, IResampler? sampler = null)
+    {
+        var hasAlpha = HasAlphaChannel(image);
+        if (plan.Pads && format.SupportsTransparency() && !hasAlpha)
+        {
+            var withAlpha = image.CloneAs<Rgba32>();
+            image.Dispose();
+            image = withAlpha;
+            hasAlpha = true;
+        }
+
+        var stored = image.Size();
+        image.Mutate(context =>
+        {
+            // The plan is in oriented space; before orienting, a quarter-turned image has its sides swapped.
+            var scaled = quarterTurn ? new Size(plan.ScaledHeight, plan.ScaledWidth) : new Size(plan.ScaledWidth, plan.ScaledHeight);
+            if (scaled != stored)
+            {
+                context.Resize(new ResizeOptions { Size = scaled, Mode = ResizeMode.Stretch, Sampler = sampler ?? KnownResamplers.Bicubic });
+            }
+
+            context.AutoOrient();
+            if (plan.Crops)
+            {
+                context.Crop(new Rectangle((plan.ScaledWidth - plan.Width) / 2, (plan.ScaledHeight - plan.Height) / 2, plan.Width, plan.Height));
+            }
+            else if (plan.Pads)
+            {
+                context.Pad(plan.Width, plan.Height, format.SupportsTransparency() ? Color.Transparent : Color.White);
+            }
+
+            if (hasAlpha && !format.SupportsTransparency())
+            {
+                context.BackgroundColor(Color.White);
+            }
+        });
+        StripMetadata(image);
+        return image;
+    }
+
+    // Decoders return their own pixel types; only these are known to have no alpha channel.
+    private static bool HasAlphaChannel(Image image) =>
+        image is not (Image<Rgb24> or Image<Rgb48> or Image<Bgr24> or Image<L8> or Image<L16>);
+
+    // Area averaging for the big first reduction, as libvips shrinks before it reduces: the intermediate
+    // is resampled again (bicubic) for every rendition cut from it.
+    private static readonly IResampler IntermediateSampler = KnownResamplers.Box;
+
+    private byte[] Encode(Image image, RenditionSpec spec, bool mayHaveAlpha)
+    {
+        using var output = new MemoryStream();
+        image.Save(output, CreateEncoder(spec, mayHaveAlpha));
+        return output.ToArray();
+    }
+
     private int? CountGifFrames(Stream source, long start)
     {
         source.Position = start;
@@ -189,12 +290,13 @@ public sealed class ImagePipeline
         return GifFrameCounter.Count(copy, _limits.MaxGifFrames);
     }
 
-    private static IImageEncoder CreateEncoder(RenditionSpec spec, bool mayHaveAlpha) => spec.Format switch
+    private IImageEncoder CreateEncoder(RenditionSpec spec, bool mayHaveAlpha) => spec.Format switch
     {
         OutputFormat.Webp => new WebpEncoder
         {
             FileFormat = WebpFileFormatType.Lossy,
             Quality = spec.Quality ?? 80,
+            Method = (WebpEncodingMethod)_options.WebpMethod,
         },
         OutputFormat.Jpeg => new JpegEncoder
         {
@@ -266,3 +368,10 @@ public sealed class ImagePipeline
         _ => new UndecodableImageException(ex.Message, ex),
     };
 }
+
+/// <summary>A width and a height in pixels.</summary>
+public readonly record struct Dimensions(int Width, int Height);
+
+/// <summary>What <see cref="ImagePipeline.RenderUpload"/> made from one decode.</summary>
+/// <param name="Intermediate">Null when the original is small enough (or has transparency) to render sizes from directly.</param>
+public sealed record UploadRenditions(SourceImageInfo Source, RenderedImage Default, RenderedImage? Intermediate);

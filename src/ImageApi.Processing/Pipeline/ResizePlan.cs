@@ -1,22 +1,30 @@
 using ImageApi.Processing.Limits;
 using ImageApi.Processing.Transforms;
-using SixLabors.ImageSharp.Processing;
 
 namespace ImageApi.Processing.Pipeline;
 
-/// <summary>The output size of a rendition, worked out from the source size before any pixel is decoded.</summary>
-public readonly record struct ResizePlan(int Width, int Height, ResizeMode Mode, bool Resizes)
+/// <summary>
+/// The geometry of a rendition, worked out from the original's (oriented) size before any pixel is
+/// decoded: resize to <see cref="ScaledWidth"/>×<see cref="ScaledHeight"/>, then crop (cover) or pad
+/// (contain) to <see cref="Width"/>×<see cref="Height"/>. Computed from the original's size only, so a
+/// rendition cut from the intermediate has exactly the geometry of one made from the original.
+/// </summary>
+public readonly record struct ResizePlan(int Width, int Height, int ScaledWidth, int ScaledHeight, FitMode Fit)
 {
-    /// <summary>Plans the resize of a (correctly oriented) <paramref name="sourceWidth"/>×<paramref name="sourceHeight"/> image.</summary>
+    public bool Crops => Fit == FitMode.Cover && (ScaledWidth != Width || ScaledHeight != Height);
+
+    public bool Pads => Fit == FitMode.Contain && (ScaledWidth != Width || ScaledHeight != Height);
+
+    /// <summary>Plans a rendition of a (correctly oriented) <paramref name="sourceWidth"/>×<paramref name="sourceHeight"/> image.</summary>
     /// <exception cref="OutputTooLargeException">The output would exceed <paramref name="maxWidth"/>×<paramref name="maxHeight"/>.</exception>
     public static ResizePlan For(int sourceWidth, int sourceHeight, RenditionSpec spec, int maxWidth, int maxHeight)
     {
         var plan = spec.Fit switch
         {
             // A single dimension is always canonicalised to Inside, so the other modes have both.
-            FitMode.Cover => new ResizePlan(spec.Width!.Value, spec.Height!.Value, ResizeMode.Crop, true),
-            FitMode.Contain => new ResizePlan(spec.Width!.Value, spec.Height!.Value, ResizeMode.Pad, true),
-            FitMode.Fill => new ResizePlan(spec.Width!.Value, spec.Height!.Value, ResizeMode.Stretch, true),
+            FitMode.Cover => Cover(sourceWidth, sourceHeight, spec.Width!.Value, spec.Height!.Value),
+            FitMode.Contain => Contain(sourceWidth, sourceHeight, spec.Width!.Value, spec.Height!.Value),
+            FitMode.Fill => new ResizePlan(spec.Width!.Value, spec.Height!.Value, spec.Width.Value, spec.Height.Value, FitMode.Fill),
             _ => Inside(sourceWidth, sourceHeight, spec.Width, spec.Height),
         };
 
@@ -35,16 +43,34 @@ public readonly record struct ResizePlan(int Width, int Height, ResizeMode Mode,
             height is { } h ? (double)h / sourceHeight : double.PositiveInfinity));
         if (scale >= 1.0)
         {
-            return new ResizePlan(sourceWidth, sourceHeight, ResizeMode.Stretch, false);
+            return new ResizePlan(sourceWidth, sourceHeight, sourceWidth, sourceHeight, FitMode.Inside);
         }
 
         // Round the constrained side to the box exactly; never let a thin image collapse to zero.
-        var outWidth = Math.Max(1, (int)Math.Round(sourceWidth * scale));
-        var outHeight = Math.Max(1, (int)Math.Round(sourceHeight * scale));
+        var outWidth = Math.Min(Math.Max(1, (int)Math.Round(sourceWidth * scale)), width ?? int.MaxValue);
+        var outHeight = Math.Min(Math.Max(1, (int)Math.Round(sourceHeight * scale)), height ?? int.MaxValue);
+        return new ResizePlan(outWidth, outHeight, outWidth, outHeight, FitMode.Inside);
+    }
+
+    private static ResizePlan Cover(int sourceWidth, int sourceHeight, int width, int height)
+    {
+        var scale = Math.Max((double)width / sourceWidth, (double)height / sourceHeight);
         return new ResizePlan(
-            width is { } bw ? Math.Min(outWidth, bw) : outWidth,
-            height is { } bh ? Math.Min(outHeight, bh) : outHeight,
-            ResizeMode.Stretch,
-            true);
+            width,
+            height,
+            Math.Max(width, (int)Math.Round(sourceWidth * scale)),
+            Math.Max(height, (int)Math.Round(sourceHeight * scale)),
+            FitMode.Cover);
+    }
+
+    private static ResizePlan Contain(int sourceWidth, int sourceHeight, int width, int height)
+    {
+        var scale = Math.Min((double)width / sourceWidth, (double)height / sourceHeight);
+        return new ResizePlan(
+            width,
+            height,
+            Math.Clamp((int)Math.Round(sourceWidth * scale), 1, width),
+            Math.Clamp((int)Math.Round(sourceHeight * scale), 1, height),
+            FitMode.Contain);
     }
 }

@@ -61,7 +61,8 @@ public static class ImageApiServices
         services.AddImageApiRateLimiting();
         services.AddSingleton<SignaturePolicy>();
 
-        services.AddSingleton(sp => new ImagePipeline(Get<ProcessingLimits>(sp), Get<RenditionDefaults>(sp)));
+        AddValidated<PipelineOptions>(services, OptionsValidators.PipelineSection);
+        services.AddSingleton(sp => new ImagePipeline(Get<ProcessingLimits>(sp), Get<RenditionDefaults>(sp), Get<PipelineOptions>(sp)));
         services.AddSingleton(sp => new TransformParser(Get<RenditionDefaults>(sp)));
         services.AddStorage();
         services.AddSingleton<RenditionService>();

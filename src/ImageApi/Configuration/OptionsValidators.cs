@@ -1,4 +1,5 @@
 using ImageApi.Processing.Limits;
+using ImageApi.Processing.Pipeline;
 using ImageApi.Processing.Transforms;
 using Microsoft.Extensions.Options;
 
@@ -9,6 +10,7 @@ namespace ImageApi.Configuration;
 /// appsettings.json (and, with <c>__</c> for <c>:</c>, as an environment variable).
 /// </summary>
 internal sealed class OptionsValidators :
+    IValidateOptions<PipelineOptions>,
     IValidateOptions<SigningOptions>,
     IValidateOptions<RateLimitOptions>,
     IValidateOptions<ServiceLimitsOptions>,
@@ -20,6 +22,17 @@ internal sealed class OptionsValidators :
 {
     public const string RenditionsSection = "Renditions";
     public const string LimitsSection = "Limits";
+    public const string PipelineSection = "Pipeline";
+
+    public ValidateOptionsResult Validate(string? name, PipelineOptions options)
+    {
+        var failures = new Failures(PipelineSection);
+        failures.Require(options.Parallelism is >= 1 and <= 64, "Parallelism", $"must be from 1 to 64 (was {options.Parallelism})");
+        failures.Require(options.WebpMethod is >= 0 and <= 6, "WebpMethod", $"must be from 0 to 6 (was {options.WebpMethod})");
+        failures.Require(options.IntermediateMaxDimension == 0 || options.IntermediateMaxDimension is >= 256 and <= 8192, "IntermediateMaxDimension", $"must be 0 (none) or from 256 to 8192 (was {options.IntermediateMaxDimension})");
+        failures.Require(options.IntermediateQuality is >= 50 and <= 100, "IntermediateQuality", $"must be from 50 to 100 (was {options.IntermediateQuality})");
+        return failures.Result;
+    }
 
     public ValidateOptionsResult Validate(string? name, StorageOptions options)
     {

@@ -59,9 +59,10 @@ public sealed partial class SourceEventHandler(
             LogReplaced(logger, key.Value, record.ETag, original.ETag, deleted);
         }
 
+        IntermediateRecord? intermediate;
         try
         {
-            await renditions.EnsureAsync(key, TransformRequest.Default(defaults.Value), cancellationToken).ConfigureAwait(false);
+            intermediate = await renditions.PrepareAsync(key, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is ImageRejectedException or SourceNotFoundException)
         {
@@ -71,7 +72,7 @@ public sealed partial class SourceEventHandler(
             return SourceEventOutcome.Rejected;
         }
 
-        await records.WriteAsync(key, new SourceRecord(original.ETag, null), cancellationToken).ConfigureAwait(false);
+        await records.WriteAsync(key, new SourceRecord(original.ETag, null, intermediate), cancellationToken).ConfigureAwait(false);
         LogCreated(logger, key.Value, original.ETag);
         return record is null ? SourceEventOutcome.RenditionMade : SourceEventOutcome.RenditionReplaced;
     }

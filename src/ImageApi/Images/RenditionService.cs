@@ -69,6 +69,54 @@ public sealed partial class RenditionService(
         return true;
     }
 
+    /// <summary>
+    /// What the service does when an original arrives: one decode makes the intermediate (for later
+    /// sizes) and the default rendition; both are stored.
+    /// </summary>
+    /// <returns>The intermediate's record, or null when the original needs none.</returns>
+    public async Task<IntermediateRecord?> PrepareAsync(SourceKey source, CancellationToken cancellationToken)
+    {
+        var defaultKey = new RenditionKey(source, TransformRequest.Default(defaults.Value).Resolve(true, false));
+        var (original, version) = await ReadOriginalAsync(source, cancellationToken).ConfigureAwait(false);
+        UploadRenditions made;
+        using (original)
+        {
+            try
+            {
+                made = pipeline.RenderUpload(original, defaultKey.Spec, cancellationToken);
+            }
+            catch (ImageRejectedException ex) when (ex is not OutputTooLargeException)
+            {
+                await RecordRejectionAsync(source, version, ex, cancellationToken).ConfigureAwait(false);
+                throw;
+            }
+        }
+
+        IntermediateRecord? intermediate = null;
+        if (made.Intermediate is { } image)
+        {
+            using var body = new MemoryStream(image.Content, writable: false);
+            await stores.Destination.PutAsync(RenditionKey.IntermediateFor(source), body, image.ContentType, PutMode.Overwrite, cancellationToken).ConfigureAwait(false);
+            intermediate = new IntermediateRecord(image.Width, image.Height, made.Source.Width, made.Source.Height);
+        }
+
+        using (var body = new MemoryStream(made.Default.Content, writable: false))
+        {
+            try
+            {
+                await stores.Destination.PutAsync(defaultKey.Value, body, made.Default.ContentType, PutMode.CreateOnly, cancellationToken).ConfigureAwait(false);
+                metrics.Generated(made.Default.Content.Length);
+            }
+            catch (ObjectAlreadyExistsException)
+            {
+                // A request made it first, from the same original: the same bytes.
+            }
+        }
+
+        LogPrepared(logger, source.Value, made.Default.Timings.Decode.TotalMilliseconds, intermediate is not null);
+        return intermediate;
+    }
+
     /// <summary>Deletes every rendition of one original, and its record (none of another original whose key merely starts the same).</summary>
     public async Task<int> DeleteAllAsync(SourceKey source, CancellationToken cancellationToken)
     {
@@ -87,7 +135,7 @@ public sealed partial class RenditionService(
         }
 
         cache.Remove(AlphaCacheKey(source));
-        return keys.Count(k => !k.EndsWith(SourceRecords.FileName, StringComparison.Ordinal));
+        return keys.Count(k => !RenditionKey.IsServiceFile(k));
     }
 
     // Concurrent requests for one missing rendition render it once. The work stops when every request
@@ -99,7 +147,7 @@ public sealed partial class RenditionService(
     {
         await EnforceRenditionLimitAsync(key, cancellationToken).ConfigureAwait(false);
         var clock = Stopwatch.StartNew();
-        var (original, version) = await ReadOriginalAsync(key.Source, cancellationToken).ConfigureAwait(false);
+        var (original, version, plannedFrom) = await ReadSourceForAsync(key, cancellationToken).ConfigureAwait(false);
         var fetched = clock.Elapsed;
 
         RenderedImage rendered;
@@ -107,7 +155,7 @@ public sealed partial class RenditionService(
         {
             try
             {
-                rendered = pipeline.Render(original, key.Spec, cancellationToken);
+                rendered = pipeline.Render(original, key.Spec, plannedFrom, cancellationToken);
             }
             catch (ImageRejectedException ex) when (ex is not OutputTooLargeException)
             {
@@ -158,7 +206,7 @@ public sealed partial class RenditionService(
         var count = 0;
         await foreach (var existing in stores.Destination.ListAsync(RenditionKey.PrefixFor(key.Source), cancellationToken).ConfigureAwait(false))
         {
-            if (RenditionKey.BelongsTo(existing, key.Source) && !existing.EndsWith(SourceRecords.FileName, StringComparison.Ordinal))
+            if (RenditionKey.BelongsTo(existing, key.Source) && !RenditionKey.IsServiceFile(existing))
             {
                 count++;
             }
@@ -171,16 +219,43 @@ public sealed partial class RenditionService(
     }
 
     /// <summary>
+    /// What to render <paramref name="key"/> from: the intermediate made at upload when the rendition fits
+    /// inside it (a fraction of the original's pixels to decode), otherwise the original.
+    /// </summary>
+    private async Task<(MemoryStream Bytes, string Version, Dimensions? PlannedFrom)> ReadSourceForAsync(RenditionKey key, CancellationToken cancellationToken)
+    {
+        var head = await stores.Source.HeadAsync(key.Source.Value, cancellationToken).ConfigureAwait(false)
+            ?? throw new SourceNotFoundException(key.Source.Value);
+        var record = await records.ReadAsync(key.Source, cancellationToken).ConfigureAwait(false);
+        if (record is { Intermediate: { } im, Rejection: null } && record.ETag == head.ETag
+            && ImagePipeline.CanRenderFromIntermediate(key.Spec, new(im.SourceWidth, im.SourceHeight), new(im.Width, im.Height), defaults.Value.MaxWidth, defaults.Value.MaxHeight))
+        {
+            await using var intermediate = await stores.Destination.GetAsync(RenditionKey.IntermediateFor(key.Source), cancellationToken).ConfigureAwait(false);
+            if (intermediate is not null)
+            {
+                var buffer = new MemoryStream(checked((int)intermediate.Info.Length));
+                await intermediate.Content.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+                buffer.Position = 0;
+                return (buffer, head.ETag, new Dimensions(im.SourceWidth, im.SourceHeight));
+            }
+        }
+
+        var (bytes, version) = await ReadOriginalAsync(key.Source, cancellationToken, head, record).ConfigureAwait(false);
+        return (bytes, version, null);
+    }
+
+    /// <summary>
     /// Reads an original into memory: a HEAD first, so a missing, oversized or already-refused
     /// original is answered without downloading a byte of it.
     /// </summary>
     /// <returns>The bytes and the ETag of the version read.</returns>
-    private async Task<(MemoryStream Bytes, string ETag)> ReadOriginalAsync(SourceKey source, CancellationToken cancellationToken)
+    private async Task<(MemoryStream Bytes, string ETag)> ReadOriginalAsync(SourceKey source, CancellationToken cancellationToken, ObjectInfo? knownHead = null, SourceRecord? knownRecord = null)
     {
-        var head = await stores.Source.HeadAsync(source.Value, cancellationToken).ConfigureAwait(false)
+        var head = knownHead ?? await stores.Source.HeadAsync(source.Value, cancellationToken).ConfigureAwait(false)
             ?? throw new SourceNotFoundException(source.Value);
 
-        if (await records.ReadAsync(source, cancellationToken).ConfigureAwait(false) is { Rejection: { } rejection } record && record.ETag == head.ETag)
+        var record = knownRecord ?? await records.ReadAsync(source, cancellationToken).ConfigureAwait(false);
+        if (record is { Rejection: { } rejection } && record.ETag == head.ETag)
         {
             throw new RecordedRejectionException(rejection);
         }
@@ -256,6 +331,9 @@ public sealed partial class RenditionService(
     private static string AlphaCacheKey(SourceKey source) => "alpha:" + source.Value;
 
     private sealed record GeneratedRendition(byte[] Content, string ETag, IReadOnlyList<StageTiming> Timings);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Original {Key} prepared from one decode ({DecodeMs:0.0} ms): default rendition, intermediate: {Intermediate}")]
+    private static partial void LogPrepared(ILogger logger, string key, double decodeMs, bool intermediate);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Rendition {Key} served from storage ({Bytes} bytes), cache hit")]
     private static partial void LogServed(ILogger logger, string key, long bytes);

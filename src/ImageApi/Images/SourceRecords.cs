@@ -12,7 +12,10 @@ namespace ImageApi.Images;
 /// <remarks>
 /// It lives at <c>processed/&lt;key&gt;/_source.json</c>, so deleting an original's renditions deletes it too.
 /// </remarks>
-public sealed record SourceRecord(string ETag, RecordedRejection? Rejection);
+public sealed record SourceRecord(string ETag, RecordedRejection? Rejection, IntermediateRecord? Intermediate = null);
+
+/// <summary>The intermediate made at upload: its size, and the (oriented) size of the original it stands for.</summary>
+public sealed record IntermediateRecord(int Width, int Height, int SourceWidth, int SourceHeight);
 
 /// <summary>A refusal that no retry will change (undecodable, unsupported, over a limit), as it was answered.</summary>
 public sealed record RecordedRejection(int Status, string Type, string Title, string Detail);

@@ -1,0 +1,67 @@
+// sharp's side of the benchmark: the same scenarios as bench/ImageApi.Bench, on the same files,
+// with two concurrent workers. Prints one JSON line.
+//   node bench.mjs --scenario default --corpus ../corpus --rounds 3
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import sharp from 'sharp';
+
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : fallback;
+};
+const scenario = arg('scenario', 'default');
+const corpus = arg('corpus', '../corpus');
+const rounds = Number(arg('rounds', '3'));
+const workers = Number(arg('workers', '2'));
+
+// No operation cache: every file is decoded again each time, as a service would for distinct requests.
+sharp.cache(false);
+
+const scenarios = {
+  default: (s) => s.rotate().resize(800, 800, { fit: 'inside', withoutEnlargement: true }).webp({ quality: 80 }),
+  'w400-jpeg': (s) => s.rotate().resize({ width: 400, withoutEnlargement: true }).jpeg({ quality: 80 }),
+  'w1200-webp': (s) => s.rotate().resize({ width: 1200, withoutEnlargement: true }).webp({ quality: 80 }),
+  cover300: (s) => s.rotate().resize(300, 300, { fit: 'cover' }).webp({ quality: 80 }),
+};
+const make = scenarios[scenario];
+if (!make) throw new Error(`unknown scenario ${scenario}`);
+
+const files = readdirSync(corpus).filter((f) => !f.startsWith('.')).sort().map((f) => ({ name: f, bytes: readFileSync(join(corpus, f)) }));
+
+async function run(count, latencies, outputs) {
+  let next = 0;
+  const worker = async () => {
+    while (true) {
+      const i = next++;
+      if (i >= count) return;
+      const file = files[i % files.length];
+      const start = process.hrtime.bigint();
+      const out = await make(sharp(file.bytes)).toBuffer();
+      latencies?.push(Number(process.hrtime.bigint() - start) / 1e6);
+      if (outputs && i < files.length) outputs[file.name] = out.length;
+    }
+  };
+  await Promise.all(Array.from({ length: workers }, worker));
+}
+
+await run(files.length, null, null); // warm-up: one pass
+const latencies = [];
+const outputs = {};
+const started = process.hrtime.bigint();
+await run(files.length * rounds, latencies, outputs);
+const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+latencies.sort((a, b) => a - b);
+const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))];
+console.log(JSON.stringify({
+  engine: 'sharp',
+  version: sharp.versions.sharp,
+  libvips: sharp.versions.vips,
+  scenario,
+  operations: latencies.length,
+  seconds,
+  throughput: latencies.length / seconds,
+  p50: pct(0.5),
+  p95: pct(0.95),
+  peakRssMb: process.resourceUsage().maxRSS / 1024,
+  outputBytes: outputs,
+}));

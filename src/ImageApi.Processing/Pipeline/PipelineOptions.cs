@@ -1,0 +1,26 @@
+namespace ImageApi.Processing.Pipeline;
+
+/// <summary>How the pipeline spends CPU. Every default here was chosen by measurement (docs/benchmarks.md).</summary>
+public sealed class PipelineOptions
+{
+    /// <summary>
+    /// Threads one rendition may use. 1: concurrent requests already keep every core busy, and
+    /// splitting each one across threads only adds contention.
+    /// </summary>
+    public int Parallelism { get; set; } = 1;
+
+    /// <summary>
+    /// ImageSharp's WebP effort, 0 (fastest) to 6. 4, ImageSharp's default, spends 70–120 ms on an 800 px
+    /// image; 2 spends 12–20 ms for files a little larger.
+    /// </summary>
+    public int WebpMethod { get; set; } = 2;
+
+    /// <summary>
+    /// Long-edge size of the intermediate made at upload, from which later sizes are rendered instead of
+    /// the multi-megapixel original. 0: no intermediate.
+    /// </summary>
+    public int IntermediateMaxDimension { get; set; } = 1600;
+
+    /// <summary>JPEG quality of the intermediate.</summary>
+    public int IntermediateQuality { get; set; } = 90;
+}

@@ -1,0 +1,40 @@
+using ImageApi.Tests.Infrastructure;
+
+namespace ImageApi.Tests;
+
+/// <summary>Through the service: the intermediate made at upload serves later sizes without the original.</summary>
+public sealed class IntermediateFlowTests : IDisposable
+{
+    private readonly ImageApiFactory _factory = new();
+
+    public void Dispose() => _factory.Dispose();
+
+    [Fact]
+    public async Task New_sizes_are_cut_from_the_intermediate_without_reading_the_original()
+    {
+        var client = _factory.CreateClient();
+        var original = ImageApi.Processing.Tests.IntermediateTests.LargePhoto();
+        var ticket = await client.RequestUploadAsync("large.jpg", "image/jpeg", original.Length);
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await client.SendUploadAsync(ticket, original)).StatusCode);
+        var folder = Path.Combine(_factory.DestinationRoot, "processed", ticket.Key);
+        await ApiClient.WaitForFileAsync(folder, "_source.json", TimeSpan.FromSeconds(30));
+        Assert.True(File.Exists(Path.Combine(folder, "_intermediate.jpg")));
+        Assert.True(File.Exists(Path.Combine(folder, "w800-h800-inside-q80.webp")));
+        var read = _factory.OriginalBytesRead;
+        Assert.Equal(original.Length, read);
+
+        var (_, _, w400) = await client.GetImageAsync(ticket.Image("w=400&format=jpeg"));
+        var (_, _, cover) = await client.GetImageAsync(ticket.Image("w=300&h=300&fit=cover"));
+        Assert.Equal((400, 250), (w400.Width, w400.Height));
+        Assert.Equal((300, 300), (cover.Width, cover.Height));
+        Assert.Equal(read, _factory.OriginalBytesRead);
+
+        // Larger than the intermediate: from the original.
+        var (_, _, big) = await client.GetImageAsync(ticket.Image("w=2000"));
+        Assert.Equal(2000, big.Width);
+        Assert.Equal(read + original.Length, _factory.OriginalBytesRead);
+
+        // The service's own files are not renditions, and go with the original's renditions.
+        Assert.DoesNotContain(Directory.GetFiles(folder), f => Path.GetFileName(f).StartsWith('_') && f.EndsWith(".webp", StringComparison.Ordinal));
+    }
+}
