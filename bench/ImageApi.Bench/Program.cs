@@ -13,6 +13,12 @@ var corpus = Argument("--corpus") ?? "bench/corpus";
 var rounds = int.Parse(Argument("--rounds") ?? "3", CultureInfo.InvariantCulture);
 var workers = int.Parse(Argument("--workers") ?? "2", CultureInfo.InvariantCulture);
 var engine = Argument("--engine") ?? "service";
+var save = Argument("--save");
+if (Argument("--quality") is { } qualityRoot)
+{
+    Quality.Report(corpus, qualityRoot);
+    return;
+}
 
 var defaults = new RenditionDefaults();
 
@@ -115,6 +121,11 @@ void Run(int count, List<double>? times, Dictionary<string, int>? sizes)
                 if (sizes is not null && i < files.Length)
                 {
                     sizes[files[i].Name] = output.Length;
+                    if (save is not null)
+                    {
+                        Directory.CreateDirectory(save);
+                        File.WriteAllBytes(Path.Combine(save, files[i].Name), output);
+                    }
                 }
             }
         }

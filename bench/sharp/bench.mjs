@@ -1,7 +1,7 @@
 // sharp's side of the benchmark: the same scenarios as bench/ImageApi.Bench, on the same files,
 // with two concurrent workers. Prints one JSON line.
 //   node bench.mjs --scenario default --corpus ../corpus --rounds 3
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 
@@ -13,6 +13,7 @@ const scenario = arg('scenario', 'default');
 const corpus = arg('corpus', '../corpus');
 const rounds = Number(arg('rounds', '3'));
 const workers = Number(arg('workers', '2'));
+const save = arg('save', null);
 
 // No operation cache: every file is decoded again each time, as a service would for distinct requests.
 sharp.cache(false);
@@ -38,7 +39,10 @@ async function run(count, latencies, outputs) {
       const start = process.hrtime.bigint();
       const out = await make(sharp(file.bytes)).toBuffer();
       latencies?.push(Number(process.hrtime.bigint() - start) / 1e6);
-      if (outputs && i < files.length) outputs[file.name] = out.length;
+      if (outputs && i < files.length) {
+        outputs[file.name] = out.length;
+        if (save) { mkdirSync(save, { recursive: true }); writeFileSync(join(save, file.name), out); }
+      }
     }
   };
   await Promise.all(Array.from({ length: workers }, worker));

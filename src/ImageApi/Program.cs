@@ -29,8 +29,11 @@ if (app.Services.GetRequiredService<IOptions<DeliveryOptions>>().Value.TrustForw
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseImageApiSwagger();
-app.UseDefaultFiles();
-app.UseStaticFiles();
+
+// The upload page's files. Image requests skip the file-system probe static files would make for every one.
+app.UseWhen(
+    context => !context.Request.Path.StartsWithSegments("/images", StringComparison.Ordinal),
+    page => page.UseDefaultFiles().UseStaticFiles());
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();

@@ -78,9 +78,17 @@ public sealed class ServiceTests
         }
 
         using var factory = new ImageApiFactory(settings);
-        var ex = Assert.Throws<OptionsValidationException>(() => factory.CreateClient());
-        Assert.Contains(message, ex.Message, StringComparison.Ordinal);
+        var ex = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
+        var validation = Flatten(ex).OfType<OptionsValidationException>().ToList();
+        Assert.True(validation.Count > 0, ex.ToString());
+        Assert.Contains(validation, v => v.Message.Contains(message, StringComparison.Ordinal));
     }
+
+    /// <summary>The exception and everything it wraps: the host may report several start-up failures as one AggregateException.</summary>
+    private static IEnumerable<Exception> Flatten(Exception ex) =>
+        ex is AggregateException aggregate
+            ? aggregate.InnerExceptions.SelectMany(Flatten).Prepend(ex)
+            : ex.InnerException is { } inner ? Flatten(inner).Prepend(ex) : [ex];
 
     [Theory]
     [InlineData("Storage:Provider", "Bogus", "Storage:Provider")]

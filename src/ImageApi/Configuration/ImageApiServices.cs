@@ -33,6 +33,7 @@ public static class ImageApiServices
         AddValidated<ServiceLimitsOptions>(services, OptionsValidators.LimitsSection);
         AddValidated<SigningOptions>(services, SigningOptions.Section);
         AddValidated<RateLimitOptions>(services, RateLimitOptions.Section);
+        AddValidated<TelemetryOptions>(services, TelemetryOptions.Section);
 
         services.AddSingleton(TimeProvider.System);
         services.AddMemoryCache(o => o.SizeLimit = 100_000);
@@ -67,6 +68,7 @@ public static class ImageApiServices
         services.AddStorage();
         services.AddSingleton<RenditionService>();
         services.AddSingleton<RenditionMetrics>();
+        services.AddImageApiTelemetry();
         services.AddSingleton<SourceRecords>();
 
         services.AddSingleton<SourceEventQueue>();

@@ -10,6 +10,7 @@ namespace ImageApi.Configuration;
 /// appsettings.json (and, with <c>__</c> for <c>:</c>, as an environment variable).
 /// </summary>
 internal sealed class OptionsValidators :
+    IValidateOptions<TelemetryOptions>,
     IValidateOptions<PipelineOptions>,
     IValidateOptions<SigningOptions>,
     IValidateOptions<RateLimitOptions>,
@@ -23,6 +24,18 @@ internal sealed class OptionsValidators :
     public const string RenditionsSection = "Renditions";
     public const string LimitsSection = "Limits";
     public const string PipelineSection = "Pipeline";
+
+    public ValidateOptionsResult Validate(string? name, TelemetryOptions options)
+    {
+        var failures = new Failures(TelemetryOptions.Section);
+        failures.Require(Enum.IsDefined(options.Exporter), "Exporter", "must be None, Console or Otlp");
+        failures.Require(
+            options.Exporter != MetricsExporter.Otlp || IsHttpUrl(options.OtlpEndpoint),
+            "OtlpEndpoint",
+            $"must be the collector's http(s) URL when Telemetry:Exporter is Otlp (was '{options.OtlpEndpoint}')");
+        failures.Require(options.ExportInterval >= TimeSpan.FromMilliseconds(100) && options.ExportInterval <= TimeSpan.FromHours(1), "ExportInterval", $"must be from 00:00:00.1 to 01:00:00 (was {options.ExportInterval})");
+        return failures.Result;
+    }
 
     public ValidateOptionsResult Validate(string? name, PipelineOptions options)
     {
@@ -46,7 +59,7 @@ internal sealed class OptionsValidators :
             failures.Require(IsBucketName(s3.DestinationBucket), "S3:DestinationBucket", $"must be an S3 bucket name (3-63 lower-case letters, digits, '.', '-'), required when Storage:Provider is S3 (was '{s3.DestinationBucket}')");
             failures.Require(s3.SourceBucket != s3.DestinationBucket, "S3:DestinationBucket", "must differ from Storage:S3:SourceBucket, or renditions would fire upload events");
             failures.Require(
-                string.IsNullOrEmpty(s3.ServiceUrl) || (Uri.TryCreate(s3.ServiceUrl, UriKind.Absolute, out var url) && url.Scheme is "http" or "https"),
+                string.IsNullOrEmpty(s3.ServiceUrl) || IsHttpUrl(s3.ServiceUrl),
                 "S3:ServiceUrl",
                 $"must be an absolute http(s) URL or empty for AWS (was '{s3.ServiceUrl}')");
             failures.Require(s3.Timeout > TimeSpan.Zero && s3.Timeout <= TimeSpan.FromMinutes(5), "S3:Timeout", $"must be from 00:00:00.001 to 00:05:00 (was {s3.Timeout})");
@@ -74,7 +87,7 @@ internal sealed class OptionsValidators :
         failures.Require(options.ApiKeys.All(k => k.Length >= 32), "ApiKeys", "must each be at least 32 characters");
         var jwt = options.Jwt;
         failures.Require(
-            string.IsNullOrEmpty(jwt.Authority) || (Uri.TryCreate(jwt.Authority, UriKind.Absolute, out var authority) && authority.Scheme is "https" or "http"),
+            string.IsNullOrEmpty(jwt.Authority) || IsHttpUrl(jwt.Authority),
             "Jwt:Authority",
             $"must be the issuer's absolute URL (was '{jwt.Authority}')");
         failures.Require(string.IsNullOrEmpty(jwt.Authority) || !string.IsNullOrEmpty(jwt.Audience), "Jwt:Audience", "is required with Uploads:Jwt:Authority");
@@ -142,6 +155,9 @@ internal sealed class OptionsValidators :
         failures.Require(options.MaxAllocationMegabytes is >= 16 and <= 4096, "MaxAllocationMegabytes", $"must be from 16 to 4096 (was {options.MaxAllocationMegabytes})");
         return failures.Result;
     }
+
+    private static bool IsHttpUrl(string? value) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var url) && url.Scheme is "http" or "https";
 
     private static bool IsBucketName(string name) =>
         name.Length is >= 3 and <= 63

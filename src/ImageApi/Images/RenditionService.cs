@@ -36,7 +36,8 @@ public sealed partial class RenditionService(
     /// <exception cref="StorageUnavailableException">A store could not be reached.</exception>
     /// <exception cref="RateLimitedException"><paramref name="client"/> has asked for too many new renditions.</exception>
     /// <exception cref="TimeoutException">Making the rendition took longer than <c>Limits:RenderTimeout</c>.</exception>
-    public async Task<Rendition> GetAsync(SourceKey source, TransformRequest request, bool clientAcceptsWebp, string client, CancellationToken cancellationToken)
+    /// <param name="client">Who asks, for the rate limit on new renditions; only evaluated on a cache miss.</param>
+    public async Task<Rendition> GetAsync(SourceKey source, TransformRequest request, bool clientAcceptsWebp, Func<string> client, CancellationToken cancellationToken)
     {
         var alpha = request.NeedsSourceAlpha(clientAcceptsWebp) && await SourceHasAlphaAsync(source, cancellationToken).ConfigureAwait(false);
         var key = new RenditionKey(source, request.Resolve(clientAcceptsWebp, alpha));
@@ -50,7 +51,7 @@ public sealed partial class RenditionService(
             return new Rendition(key, stored.Content, stored.Info.Length, stored.Info.ETag, false, [new("fetch", clock.Elapsed)], stored);
         }
 
-        rateLimiter.Acquire(client);
+        rateLimiter.Acquire(client());
         var generated = await GenerateOnceAsync(key, cancellationToken).ConfigureAwait(false);
         return new Rendition(key, new MemoryStream(generated.Content, writable: false), generated.Content.Length, generated.ETag, true, generated.Timings);
     }
@@ -105,7 +106,8 @@ public sealed partial class RenditionService(
             try
             {
                 await stores.Destination.PutAsync(defaultKey.Value, body, made.Default.ContentType, PutMode.CreateOnly, cancellationToken).ConfigureAwait(false);
-                metrics.Generated(made.Default.Content.Length);
+                metrics.Generated(made.Default.Content.Length,
+                [new("decode", made.Default.Timings.Decode), new("resize", made.Default.Timings.Resize), new("encode", made.Default.Timings.Encode)]);
             }
             catch (ObjectAlreadyExistsException)
             {
@@ -181,17 +183,18 @@ public sealed partial class RenditionService(
         }
 
         var stored = clock.Elapsed;
-        metrics.Generated(content.Length);
         LogGenerated(logger, key.Value, content.Length, fetched.TotalMilliseconds, rendered.Timings.Decode.TotalMilliseconds,
             rendered.Timings.Resize.TotalMilliseconds, rendered.Timings.Encode.TotalMilliseconds, (stored - renderedAt).TotalMilliseconds);
-        return new GeneratedRendition(content, info.ETag,
+        StageTiming[] stages =
         [
             new("fetch", fetched),
             new("decode", rendered.Timings.Decode),
             new("resize", rendered.Timings.Resize),
             new("encode", rendered.Timings.Encode),
             new("store", stored - renderedAt),
-        ]);
+        ];
+        metrics.Generated(content.Length, stages);
+        return new GeneratedRendition(content, info.ETag, stages);
     }
 
     /// <summary>Every new size is new work and storage: one original may have only so many (the default one always).</summary>
