@@ -163,7 +163,7 @@ def chart(rows):
     engines = ["sharp", "imagesharp-direct", "imagesharp-service"]
     by = {(r["scenario"], r["engine"]): r for r in rows}
     with open(data, "w") as f:
-        f.write("scenario " + " ".join(engines) + "\n")
+        f.write("# scenario " + " ".join(engines) + "\n")
         for s in SCENARIOS:
             f.write(s + " " + " ".join(f"{by[(s, e)]['throughput']:.2f}" for e in engines) + "\n")
     script = RESULTS / "chart.gp"
