@@ -41,6 +41,49 @@ internal static class Repository
         return (process.ExitCode, await output + await error);
     }
 
+    /// <summary>Runs the built app with settings as environment variables until it exits (it should, at once).</summary>
+    public static async Task<(int Exit, string Output)> RunAppUntilExitAsync(IDictionary<string, string?> settings)
+    {
+        var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
+        var app = PathOf("src", "ImageApi", "bin", configuration, "net10.0");
+        var root = Path.Combine(Path.GetTempPath(), "imageapi-startup-" + Guid.NewGuid().ToString("N"));
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(app, "ImageApi.dll"), "--urls", "http://127.0.0.1:0"])
+        {
+            WorkingDirectory = app,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["Storage__FileRoot"] = root;
+        foreach (var (name, value) in settings)
+        {
+            start.Environment[name.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            return (0, "the app did not stop: " + await output);
+        }
+        finally
+        {
+            if (Directory.Exists(root))
+            {
+                Directory.Delete(root, recursive: true);
+            }
+        }
+
+        return (process.ExitCode, await output + await error);
+    }
+
     private static string FindRoot()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
