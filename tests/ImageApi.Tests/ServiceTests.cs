@@ -42,6 +42,14 @@ public sealed class ServiceTests
         var statuses = get.GetProperty("responses").EnumerateObject().Select(r => r.Name).ToHashSet();
         Assert.Superset(new HashSet<string> { "200", "304", "400", "404", "413", "415", "422", "503" }, statuses);
 
+        var document = JsonDocument.Parse(json).RootElement;
+        var schemes = document.GetProperty("components").GetProperty("securitySchemes");
+        Assert.Equal("X-Api-Key", schemes.GetProperty("ApiKey").GetProperty("name").GetString());
+        Assert.Equal("bearer", schemes.GetProperty("Bearer").GetProperty("scheme").GetString());
+        var uploadSecurity = paths.GetProperty("/uploads").GetProperty("post").GetProperty("security");
+        Assert.Equal(2, uploadSecurity.GetArrayLength());
+        Assert.False(get.TryGetProperty("security", out _));
+
         var file = Path.Combine(factory.Root, "swagger.json");
         Directory.CreateDirectory(factory.Root);
         await File.WriteAllTextAsync(file, json);

@@ -17,6 +17,7 @@ internal static class SwaggerSetup
             });
             options.OperationFilter<TransformParametersFilter>();
             options.OperationFilter<BinaryBodyFilter>();
+            UploadSecurityFilter.Define(options);
         });
 
     public static WebApplication UseImageApiSwagger(this WebApplication app)
