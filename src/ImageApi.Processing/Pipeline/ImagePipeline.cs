@@ -39,7 +39,10 @@ public sealed class ImagePipeline
 
     /// <summary>Reads the header and enforces the byte, pixel and frame limits. Leaves the stream where it was.</summary>
     /// <exception cref="ImageRejectedException">The original is refused; the subtype says why.</exception>
-    public SourceImageInfo Inspect(Stream source)
+    public SourceImageInfo Inspect(Stream source) => InspectFormat(source).Info;
+
+    // The detected format travels with the header's facts, so decoding does not detect it again.
+    private (SourceImageInfo Info, IImageFormat Format) InspectFormat(Stream source)
     {
         ArgumentNullException.ThrowIfNull(source);
         if (!source.CanSeek)
@@ -89,13 +92,14 @@ public sealed class ImagePipeline
             }
 
             var turned = IsQuarterTurn(info.Metadata.ExifProfile);
-            return new SourceImageInfo(
+            var inspected = new SourceImageInfo(
                 format.Name,
                 turned ? info.Height : info.Width,
                 turned ? info.Width : info.Height,
                 HasAlpha(format, info),
                 bytes)
             { QuarterTurn = turned };
+            return (inspected, format);
         }
         catch (Exception ex) when (IsDecoderFailure(ex))
         {
@@ -121,13 +125,18 @@ public sealed class ImagePipeline
     public RenderedImage Render(Stream source, RenditionSpec spec, Dimensions? plannedFrom, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        var info = Inspect(source);
+        var (info, format) = InspectFormat(source);
+        return Render(source, info, format, spec, plannedFrom, cancellationToken);
+    }
+
+    private RenderedImage Render(Stream source, SourceImageInfo info, IImageFormat format, RenditionSpec spec, Dimensions? plannedFrom, CancellationToken cancellationToken)
+    {
         var from = plannedFrom ?? new Dimensions(info.Width, info.Height);
         var plan = ResizePlan.For(from.Width, from.Height, spec, _defaults.MaxWidth, _defaults.MaxHeight);
         cancellationToken.ThrowIfCancellationRequested();
 
         var clock = Stopwatch.StartNew();
-        var image = Decode(source, cancellationToken);
+        var image = Decode(source, format, cancellationToken);
         try
         {
             var decoded = clock.Elapsed;
@@ -154,17 +163,17 @@ public sealed class ImagePipeline
     public UploadRenditions RenderUpload(Stream source, RenditionSpec defaultSpec, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(defaultSpec);
-        var info = Inspect(source);
+        var (info, format) = InspectFormat(source);
         var max = _options.IntermediateMaxDimension;
         if (max == 0 || info.HasAlpha || (info.Width <= max && info.Height <= max))
         {
-            return new UploadRenditions(info, Render(source, defaultSpec, null, cancellationToken), null);
+            return new UploadRenditions(info, Render(source, info, format, defaultSpec, null, cancellationToken), null);
         }
 
         var defaultPlan = ResizePlan.For(info.Width, info.Height, defaultSpec, _defaults.MaxWidth, _defaults.MaxHeight);
         var intermediatePlan = ResizePlan.For(info.Width, info.Height, new RenditionSpec(max, max, FitMode.Inside, OutputFormat.Jpeg, _options.IntermediateQuality), int.MaxValue, int.MaxValue);
         var clock = Stopwatch.StartNew();
-        using var image = Decode(source, cancellationToken);
+        using var image = Decode(source, format, cancellationToken);
         var decoded = clock.Elapsed;
         cancellationToken.ThrowIfCancellationRequested();
 
@@ -191,15 +200,10 @@ public sealed class ImagePipeline
         return plan.ScaledWidth <= intermediate.Width && plan.ScaledHeight <= intermediate.Height;
     }
 
-    private Image Decode(Stream source, CancellationToken cancellationToken)
+    private Image Decode(Stream source, IImageFormat format, CancellationToken cancellationToken)
     {
-        var start = source.Position;
         try
         {
-            var format = Image.DetectFormat(_configuration, source)
-                ?? throw new UnsupportedImageFormatException(null, ImageSharpConfigurations.AcceptedFormats);
-            source.Position = start;
-
             // The decoder's own pixel type (Rgb24 for JPEG): no conversion, and a quarter less memory than Rgba32.
             var image = _configuration.ImageFormatsManager.FindDecoder(format).Decode(_configuration, source, cancellationToken);
 

@@ -52,13 +52,4 @@ public static class OutputFormats
         OutputFormat.Gif => RequestedFormat.Gif,
         _ => throw new ArgumentOutOfRangeException(nameof(format)),
     };
-
-    public static OutputFormat? FromExtension(string extension) => extension.ToLowerInvariant() switch
-    {
-        "webp" => OutputFormat.Webp,
-        "jpg" or "jpeg" => OutputFormat.Jpeg,
-        "png" => OutputFormat.Png,
-        "gif" => OutputFormat.Gif,
-        _ => null,
-    };
 }

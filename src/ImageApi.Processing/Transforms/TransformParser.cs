@@ -16,9 +16,7 @@ public sealed class TransformParser(RenditionDefaults defaults)
     public const string Signature = "sig";
     public const string Expires = "exp";
 
-    /// <summary>The parameters a signature covers, in the order they are signed.</summary>
-    public static IReadOnlyList<string> SignedParameters => SignedOrder;
-
+    // The parameters a signature covers, in the order they are signed.
     private static readonly string[] SignedOrder = [Width, Height, Fit, Format, Quality, Expires];
 
     public static IReadOnlyList<string> FitValues { get; } = ["inside", "cover", "contain", "fill"];
@@ -29,8 +27,6 @@ public sealed class TransformParser(RenditionDefaults defaults)
 
     /// <summary>More than this is not a transform request; it is refused without a list of every error in it.</summary>
     public const int MaxParameters = 16;
-
-    public RenditionDefaults Defaults => defaults;
 
     public string AllowedWidths => defaults.AllowedWidths.Count > 0
         ? "one of " + string.Join(", ", defaults.AllowedWidths.Order())

@@ -12,6 +12,4 @@ public enum SourceEventKind
 public sealed record SourceEvent(SourceEventKind Kind, SourceKey Key, string? ETag)
 {
     public static SourceEvent Created(SourceKey key, string? etag) => new(SourceEventKind.Created, key, etag);
-
-    public static SourceEvent Removed(SourceKey key) => new(SourceEventKind.Removed, key, null);
 }

@@ -1,9 +1,7 @@
 using ImageApi.Images;
 using ImageApi.Problems;
 using ImageApi.Processing.Limits;
-using ImageApi.Processing.Transforms;
 using ImageApi.Storage;
-using Microsoft.Extensions.Options;
 
 namespace ImageApi.Events;
 
@@ -17,7 +15,6 @@ public sealed partial class SourceEventHandler(
     ObjectStores stores,
     SourceRecords records,
     RenditionService renditions,
-    IOptions<RenditionDefaults> defaults,
     ILogger<SourceEventHandler> logger)
 {
     /// <returns>What was done. Transient failures (storage unreachable) are thrown so the caller retries.</returns>
@@ -47,7 +44,7 @@ public sealed partial class SourceEventHandler(
                 return SourceEventOutcome.AlreadyRejected;
             }
 
-            return await renditions.EnsureAsync(key, TransformRequest.Default(defaults.Value), cancellationToken).ConfigureAwait(false)
+            return await renditions.EnsureDefaultAsync(key, cancellationToken).ConfigureAwait(false)
                 ? SourceEventOutcome.RenditionMade
                 : SourceEventOutcome.AlreadyDone;
         }
@@ -62,7 +59,7 @@ public sealed partial class SourceEventHandler(
         IntermediateRecord? intermediate;
         try
         {
-            intermediate = await renditions.PrepareAsync(key, cancellationToken).ConfigureAwait(false);
+            intermediate = await renditions.PrepareAsync(key, original, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is ImageRejectedException or SourceNotFoundException)
         {

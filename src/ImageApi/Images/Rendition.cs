@@ -36,14 +36,8 @@ public sealed class Rendition(RenditionKey key, Stream content, long length, str
         return builder.ToString();
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await Content.DisposeAsync().ConfigureAwait(false);
-        if (owner is not null)
-        {
-            await owner.DisposeAsync().ConfigureAwait(false);
-        }
-    }
+    // A stored object owns its stream (and, on S3, the response behind it).
+    public ValueTask DisposeAsync() => owner?.DisposeAsync() ?? Content.DisposeAsync();
 }
 
 public readonly record struct StageTiming(string Name, TimeSpan Duration);

@@ -56,11 +56,11 @@ public sealed partial class RenditionService(
         return new Rendition(key, new MemoryStream(generated.Content, writable: false), generated.Content.Length, generated.ETag, true, generated.Timings);
     }
 
-    /// <summary>Makes sure the rendition exists; does nothing when it already does. Used by upload events.</summary>
+    /// <summary>Makes sure the default rendition exists; does nothing when it already does. Used by upload events.</summary>
     /// <returns>True when this call made it.</returns>
-    public async Task<bool> EnsureAsync(SourceKey source, TransformRequest request, CancellationToken cancellationToken)
+    public async Task<bool> EnsureDefaultAsync(SourceKey source, CancellationToken cancellationToken)
     {
-        var key = new RenditionKey(source, request.Resolve(clientAcceptsWebp: true, sourceHasAlpha: false));
+        var key = DefaultKey(source);
         if (await stores.Destination.HeadAsync(key.Value, cancellationToken).ConfigureAwait(false) is not null)
         {
             return false;
@@ -74,11 +74,12 @@ public sealed partial class RenditionService(
     /// What the service does when an original arrives: one decode makes the intermediate (for later
     /// sizes) and the default rendition; both are stored.
     /// </summary>
+    /// <param name="head">The original's metadata, as the caller has just read it.</param>
     /// <returns>The intermediate's record, or null when the original needs none.</returns>
-    public async Task<IntermediateRecord?> PrepareAsync(SourceKey source, CancellationToken cancellationToken)
+    public async Task<IntermediateRecord?> PrepareAsync(SourceKey source, ObjectInfo head, CancellationToken cancellationToken)
     {
-        var defaultKey = new RenditionKey(source, TransformRequest.Default(defaults.Value).Resolve(true, false));
-        var (original, version) = await ReadOriginalAsync(source, cancellationToken).ConfigureAwait(false);
+        var defaultKey = DefaultKey(source);
+        var (original, version) = await DownloadOriginalAsync(source, head, record: null, cancellationToken).ConfigureAwait(false);
         UploadRenditions made;
         using (original)
         {
@@ -201,7 +202,7 @@ public sealed partial class RenditionService(
     private async Task EnforceRenditionLimitAsync(RenditionKey key, CancellationToken cancellationToken)
     {
         var max = limits.Value.MaxRenditionsPerOriginal;
-        if (max == 0 || key.Spec == TransformRequest.Default(defaults.Value).Resolve(true, false))
+        if (max == 0 || key == DefaultKey(key.Source))
         {
             return;
         }
@@ -236,14 +237,11 @@ public sealed partial class RenditionService(
             await using var intermediate = await stores.Destination.GetAsync(RenditionKey.IntermediateFor(key.Source), cancellationToken).ConfigureAwait(false);
             if (intermediate is not null)
             {
-                var buffer = new MemoryStream(checked((int)intermediate.Info.Length));
-                await intermediate.Content.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
-                buffer.Position = 0;
-                return (buffer, head.ETag, new Dimensions(im.SourceWidth, im.SourceHeight));
+                return (await ReadAllAsync(intermediate, cancellationToken).ConfigureAwait(false), head.ETag, new Dimensions(im.SourceWidth, im.SourceHeight));
             }
         }
 
-        var (bytes, version) = await ReadOriginalAsync(key.Source, cancellationToken, head, record).ConfigureAwait(false);
+        var (bytes, version) = await DownloadOriginalAsync(key.Source, head, record, cancellationToken).ConfigureAwait(false);
         return (bytes, version, null);
     }
 
@@ -252,12 +250,17 @@ public sealed partial class RenditionService(
     /// original is answered without downloading a byte of it.
     /// </summary>
     /// <returns>The bytes and the ETag of the version read.</returns>
-    private async Task<(MemoryStream Bytes, string ETag)> ReadOriginalAsync(SourceKey source, CancellationToken cancellationToken, ObjectInfo? knownHead = null, SourceRecord? knownRecord = null)
+    private async Task<(MemoryStream Bytes, string ETag)> ReadOriginalAsync(SourceKey source, CancellationToken cancellationToken)
     {
-        var head = knownHead ?? await stores.Source.HeadAsync(source.Value, cancellationToken).ConfigureAwait(false)
+        var head = await stores.Source.HeadAsync(source.Value, cancellationToken).ConfigureAwait(false)
             ?? throw new SourceNotFoundException(source.Value);
+        var record = await records.ReadAsync(source, cancellationToken).ConfigureAwait(false);
+        return await DownloadOriginalAsync(source, head, record, cancellationToken).ConfigureAwait(false);
+    }
 
-        var record = knownRecord ?? await records.ReadAsync(source, cancellationToken).ConfigureAwait(false);
+    /// <summary>Downloads an original whose <paramref name="head"/> and <paramref name="record"/> are already known.</summary>
+    private async Task<(MemoryStream Bytes, string ETag)> DownloadOriginalAsync(SourceKey source, ObjectInfo head, SourceRecord? record, CancellationToken cancellationToken)
+    {
         if (record is { Rejection: { } rejection } && record.ETag == head.ETag)
         {
             throw new RecordedRejectionException(rejection);
@@ -278,12 +281,20 @@ public sealed partial class RenditionService(
             throw new SourceTooLargeException(original.Info.Length, pipeline.Limits.MaxSourceBytes);
         }
 
-        var buffer = new MemoryStream(checked((int)original.Info.Length));
-        await original.Content.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
-        buffer.Position = 0;
+        var buffer = await ReadAllAsync(original, cancellationToken).ConfigureAwait(false);
         metrics.OriginalRead(buffer.Length);
         return (buffer, original.Info.ETag);
     }
+
+    private static async Task<MemoryStream> ReadAllAsync(StoredObject stored, CancellationToken cancellationToken)
+    {
+        var buffer = new MemoryStream(checked((int)stored.Info.Length));
+        await stored.Content.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+        buffer.Position = 0;
+        return buffer;
+    }
+
+    private RenditionKey DefaultKey(SourceKey source) => new(source, TransformRequest.Default(defaults.Value).Resolve(clientAcceptsWebp: true, sourceHasAlpha: false));
 
     private async Task RecordRejectionAsync(SourceKey source, string version, ImageRejectedException rejection, CancellationToken cancellationToken)
     {
@@ -300,8 +311,7 @@ public sealed partial class RenditionService(
     {
         await using var stored = await stores.Destination.GetAsync(key.Value, cancellationToken).ConfigureAwait(false)
             ?? throw new StorageUnavailableException(stores.Destination.Name, $"'{key.Value}' vanished right after it was stored.");
-        using var buffer = new MemoryStream();
-        await stored.Content.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+        using var buffer = await ReadAllAsync(stored, cancellationToken).ConfigureAwait(false);
         return (buffer.ToArray(), stored.Info);
     }
 

@@ -21,14 +21,14 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
         {
             case StorageUnavailableException unavailable:
                 LogStorageUnavailable(logger, unavailable.Store, context.Request.Path, unavailable);
-                context.Response.Headers.RetryAfter = ProblemTypes.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                ProblemTypes.SetRetryAfter(context.Response, ProblemTypes.RetryAfter503);
                 break;
             case TimeoutException timeout:
                 LogTimeout(logger, context.Request.Path, timeout.Message);
-                context.Response.Headers.RetryAfter = ProblemTypes.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                ProblemTypes.SetRetryAfter(context.Response, ProblemTypes.RetryAfter503);
                 break;
             case Security.RateLimitedException limited:
-                context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(limited.RetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                ProblemTypes.SetRetryAfter(context.Response, limited.RetryAfter);
                 break;
             case ImageRejectedException rejected:
                 LogRejected(logger, context.Request.Path, rejected.GetType().Name, rejected.Message);

@@ -35,8 +35,12 @@ public static class ProblemTypes
     public const string NotFound = Base + "not-found";
     public const string MethodNotAllowed = Base + "method-not-allowed";
 
-    /// <summary>Seconds a client should wait after a 503.</summary>
-    public const int RetryAfterSeconds = 5;
+    /// <summary>How long a client should wait after a 503.</summary>
+    public static TimeSpan RetryAfter503 { get; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Sets <c>Retry-After</c> in whole seconds, at least one.</summary>
+    public static void SetRetryAfter(HttpResponse response, TimeSpan wait) =>
+        response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <returns>The problem for a known failure, or null for a bug (answered as a plain 500).</returns>
     public static ProblemDetails? For(Exception exception) => exception switch

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Threading.RateLimiting;
 using ImageApi.Configuration;
 using ImageApi.Problems;
@@ -48,7 +47,7 @@ internal static class RateLimiting
     public static async Task WriteTooManyRequestsAsync(HttpContext context, TimeSpan retryAfter, string detail)
     {
         context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-        context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        ProblemTypes.SetRetryAfter(context.Response, retryAfter);
         await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
         {
             HttpContext = context,

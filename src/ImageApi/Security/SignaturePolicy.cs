@@ -30,10 +30,6 @@ public sealed class SignaturePolicy(IOptions<SigningOptions> options, TimeProvid
             throw new SignatureRejectedException(check);
         }
     }
-
-    /// <summary>Signs a transform query for <paramref name="key"/> with the first key (for tools and tests).</summary>
-    public string Sign(SourceKey key, string signedQuery) =>
-        (_signer ?? throw new InvalidOperationException("No Signing:Keys are configured.")).Sign(key, signedQuery);
 }
 
 public sealed class SignatureRejectedException(SignatureCheck check) : Exception(check switch
