@@ -252,7 +252,16 @@ public class ImagePipelineTests
     {
         var pipeline = new ImagePipeline(new ProcessingLimits { MaxAllocationMegabytes = 1 }, Defaults);
         using var source = TestImages.Open("photo-cups.jpg");
-        Assert.Throws<SourceNeedsTooMuchMemoryException>(() => pipeline.Render(source, Spec(100, null)));
+        Assert.Throws<SourceNeedsTooMuchMemoryException>(() => pipeline.Render(source, Spec(1000, null)));
+    }
+
+    [Fact]
+    public void Memory_limit_holds_for_the_scaled_jpeg_decoder_too()
+    {
+        // 2560×1600 decoded at half size: 2 MB of luma coefficients alone.
+        var pipeline = new ImagePipeline(new ProcessingLimits { MaxAllocationMegabytes = 1 }, Defaults);
+        using var source = new MemoryStream(IntermediateTests.LargePhoto());
+        Assert.Throws<SourceNeedsTooMuchMemoryException>(() => pipeline.Render(source, Spec(1200, null)));
     }
 
     [Fact]

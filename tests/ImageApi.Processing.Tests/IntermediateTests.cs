@@ -7,7 +7,7 @@ using SixLabors.ImageSharp.Processing;
 
 namespace ImageApi.Processing.Tests;
 
-/// <summary>The upload-time intermediate, and renditions cut from it instead of the original.</summary>
+/// <summary>The intermediate made with an original's first new size, and renditions cut from it instead of the original.</summary>
 public class IntermediateTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private static readonly RenditionDefaults Defaults = new();
@@ -23,21 +23,23 @@ public class IntermediateTests(Xunit.Abstractions.ITestOutputHelper output)
         return stream.ToArray();
     }
 
-    private UploadRenditions Upload(byte[] original)
+    private static readonly RenditionSpec W400 = new(400, null, FitMode.Inside, OutputFormat.Jpeg, 80);
+
+    private RenditionWithIntermediate First(byte[] original, RenditionSpec? spec = null)
     {
         using var stream = new MemoryStream(original);
-        return _pipeline.RenderUpload(stream, TransformRequest.Default(Defaults).Resolve(true, false));
+        return _pipeline.RenderWithIntermediate(stream, spec ?? W400);
     }
 
     [Fact]
-    public void A_large_opaque_original_gets_an_intermediate_and_its_default_rendition_from_one_decode()
+    public void A_large_opaque_original_gets_an_intermediate_and_the_rendition_from_one_decode()
     {
-        var upload = Upload(LargePhoto());
-        Assert.NotNull(upload.Intermediate);
-        Assert.Equal((1600, 1000), (upload.Intermediate.Width, upload.Intermediate.Height));
-        Assert.IsType<JpegFormat>(Image.DetectFormat(upload.Intermediate.Content));
-        Assert.Equal((800, 500), (upload.Default.Width, upload.Default.Height));
-        Assert.Equal((2560, 1600), (upload.Source.Width, upload.Source.Height));
+        var first = First(LargePhoto());
+        Assert.NotNull(first.Intermediate);
+        Assert.Equal((1600, 1000), (first.Intermediate.Width, first.Intermediate.Height));
+        Assert.IsType<JpegFormat>(Image.DetectFormat(first.Intermediate.Content));
+        Assert.Equal((400, 250), (first.Rendition.Width, first.Rendition.Height));
+        Assert.Equal((2560, 1600), (first.Source.Width, first.Source.Height));
     }
 
     [Theory]
@@ -45,8 +47,15 @@ public class IntermediateTests(Xunit.Abstractions.ITestOutputHelper output)
     [InlineData("alpha.png")]
     public void Small_or_transparent_originals_need_no_intermediate(string name)
     {
-        var upload = Upload(TestImages.Bytes(name));
-        Assert.Null(upload.Intermediate);
+        Assert.Null(First(TestImages.Bytes(name)).Intermediate);
+    }
+
+    [Fact]
+    public void A_rendition_larger_than_the_intermediate_is_made_from_the_original_without_one()
+    {
+        var first = First(LargePhoto(), new RenditionSpec(2000, null, FitMode.Inside, OutputFormat.Webp, 80));
+        Assert.Null(first.Intermediate);
+        Assert.Equal((2000, 1250), (first.Rendition.Width, first.Rendition.Height));
     }
 
     [Fact]
@@ -59,11 +68,11 @@ public class IntermediateTests(Xunit.Abstractions.ITestOutputHelper output)
         using var stream = new MemoryStream();
         image.SaveAsJpeg(stream);
 
-        var upload = Upload(stream.ToArray());
-        Assert.Equal((2000, 3200), (upload.Source.Width, upload.Source.Height));
-        Assert.Equal((1000, 1600), (upload.Intermediate!.Width, upload.Intermediate.Height));
-        Assert.Equal((500, 800), (upload.Default.Width, upload.Default.Height));
-        Assert.Null(Image.Identify(upload.Intermediate.Content).Metadata.ExifProfile);
+        var first = First(stream.ToArray(), TransformRequest.Default(Defaults).Resolve(true, false));
+        Assert.Equal((2000, 3200), (first.Source.Width, first.Source.Height));
+        Assert.Equal((1000, 1600), (first.Intermediate!.Width, first.Intermediate.Height));
+        Assert.Equal((500, 800), (first.Rendition.Width, first.Rendition.Height));
+        Assert.Null(Image.Identify(first.Intermediate.Content).Metadata.ExifProfile);
     }
 
     [Theory]
@@ -76,17 +85,19 @@ public class IntermediateTests(Xunit.Abstractions.ITestOutputHelper output)
     public void Renditions_from_the_intermediate_match_the_direct_path(int width, int? height, FitMode fit, OutputFormat format)
     {
         var original = LargePhoto();
-        var upload = Upload(original);
+        var first = First(original);
         var spec = new RenditionSpec(width, height, fit, format, format.IsLossy() ? 80 : null);
-        var source = new Dimensions(upload.Source.Width, upload.Source.Height);
-        Assert.True(ImagePipeline.CanRenderFromIntermediate(spec, source, new(upload.Intermediate!.Width, upload.Intermediate.Height), 4096, 4096));
+        var source = new Dimensions(first.Source.Width, first.Source.Height);
+        Assert.True(ImagePipeline.CanRenderFromIntermediate(spec, source, new(first.Intermediate!.Width, first.Intermediate.Height), 4096, 4096));
 
         using var fromOriginal = new MemoryStream(original);
         var direct = _pipeline.Render(fromOriginal, spec);
-        using var fromIntermediate = new MemoryStream(upload.Intermediate.Content);
+        using var fromIntermediate = new MemoryStream(first.Intermediate.Content);
         var cut = _pipeline.Render(fromIntermediate, spec, source);
+        var withIt = First(original, spec).Rendition;
 
         Assert.Equal((direct.Width, direct.Height), (cut.Width, cut.Height));
+        Assert.Equal((direct.Width, direct.Height), (withIt.Width, withIt.Height));
 
         // Both against the truth: the original resized losslessly (Lanczos3) to the same box.
         using var reference = Image.Load<SixLabors.ImageSharp.PixelFormats.Rgb24>(original);
@@ -101,8 +112,11 @@ public class IntermediateTests(Xunit.Abstractions.ITestOutputHelper output)
         using var cutImage = OnWhite(cut.Content);
         var viaOriginal = Ssim.Compare(reference, directImage);
         var viaIntermediate = Ssim.Compare(reference, cutImage);
-        output.WriteLine($"{width}x{height} {fit} {format}: SSIM to the reference: direct {viaOriginal:0.0000}, from the intermediate {viaIntermediate:0.0000}");
+        using var withItImage = OnWhite(withIt.Content);
+        var withIntermediate = Ssim.Compare(reference, withItImage);
+        output.WriteLine($"{width}x{height} {fit} {format}: SSIM to the reference: direct {viaOriginal:0.0000}, from the intermediate {viaIntermediate:0.0000}, with it {withIntermediate:0.0000}");
         Assert.True(viaIntermediate > viaOriginal - 0.01, $"SSIM to the reference: direct {viaOriginal:0.0000}, from the intermediate {viaIntermediate:0.0000}");
+        Assert.True(withIntermediate > viaOriginal - 0.01, $"SSIM to the reference: direct {viaOriginal:0.0000}, made with the intermediate {withIntermediate:0.0000}");
     }
 
     private static Image<SixLabors.ImageSharp.PixelFormats.Rgb24> OnWhite(byte[] encoded)

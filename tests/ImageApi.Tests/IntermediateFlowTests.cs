@@ -2,7 +2,10 @@ using ImageApi.Tests.Infrastructure;
 
 namespace ImageApi.Tests;
 
-/// <summary>Through the service: the intermediate made at upload serves later sizes without the original.</summary>
+/// <summary>
+/// Through the service: an upload makes only the default rendition; the first new size also makes the
+/// intermediate, and later sizes are cut from it without reading the original.
+/// </summary>
 public sealed class IntermediateFlowTests : IDisposable
 {
     private readonly ImageApiFactory _factory = new();
@@ -18,15 +21,22 @@ public sealed class IntermediateFlowTests : IDisposable
         Assert.Equal(System.Net.HttpStatusCode.OK, (await client.SendUploadAsync(ticket, original)).StatusCode);
         var folder = Path.Combine(_factory.DestinationRoot, "processed", ticket.Key);
         await ApiClient.WaitForFileAsync(folder, "_source.json", TimeSpan.FromSeconds(30));
-        Assert.True(File.Exists(Path.Combine(folder, "_intermediate.jpg")));
         Assert.True(File.Exists(Path.Combine(folder, "w800-h800-inside-q80.webp")));
-        var read = _factory.OriginalBytesRead;
-        Assert.Equal(original.Length, read);
+        Assert.False(File.Exists(Path.Combine(folder, "_intermediate.jpg")));
+        Assert.Equal(original.Length, _factory.OriginalBytesRead);
 
+        // The first new size reads the original once more and leaves the intermediate behind.
         var (_, _, w400) = await client.GetImageAsync(ticket.Image("w=400&format=jpeg"));
-        var (_, _, cover) = await client.GetImageAsync(ticket.Image("w=300&h=300&fit=cover"));
         Assert.Equal((400, 250), (w400.Width, w400.Height));
+        Assert.True(File.Exists(Path.Combine(folder, "_intermediate.jpg")));
+        var read = _factory.OriginalBytesRead;
+        Assert.Equal(2L * original.Length, read);
+
+        // Every later size that fits is cut from it.
+        var (_, _, cover) = await client.GetImageAsync(ticket.Image("w=300&h=300&fit=cover"));
+        var (_, _, w1200) = await client.GetImageAsync(ticket.Image("w=1200&format=webp"));
         Assert.Equal((300, 300), (cover.Width, cover.Height));
+        Assert.Equal((1200, 750), (w1200.Width, w1200.Height));
         Assert.Equal(read, _factory.OriginalBytesRead);
 
         // Larger than the intermediate: from the original.

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Rebuilds the committed test images from Debian's wallpaper packages. Not run by the tests: the
 # outputs are committed so the tests need nothing but the .NET SDK. Needs imagemagick, exiftool
-# (libimage-exiftool-perl), webp and python3.
+# (libimage-exiftool-perl), webp, libjpeg-turbo-progs and python3.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
@@ -61,4 +61,24 @@ ihdr = struct.pack(">IIBBBBB", 30000, 30000, 8, 2, 0, 0, 0)
 png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\x00" * 1024)) + chunk(b"IEND", b"")
 open(sys.argv[1], "wb").write(png)
 PY
+# JPEG variants for the scaled decoder (ImageApi.Processing/Jpeg): one odd-sized photo (501×333, so
+# neither side is a whole number of blocks or MCUs) in every coding the decoder handles or hands on.
+jpegs="$out/jpeg"
+mkdir -p "$jpegs"
+convert "$plasma/Autumn/contents/images/2560x1600.jpg" -resize 501x333! -quality 100 small.png
+variant() { convert small.png -quality 85 "${@:2}" "$jpegs/$1.jpg"; }
+variant baseline-444 -sampling-factor 1x1
+variant baseline-422 -sampling-factor 2x1
+variant baseline-420 -sampling-factor 2x2
+variant baseline-440 -sampling-factor 1x2
+variant baseline-411 -sampling-factor 4x1
+variant progressive-420 -sampling-factor 2x2 -interlace JPEG
+variant progressive-444 -sampling-factor 1x1 -interlace JPEG
+variant greyscale-progressive -colorspace Gray -interlace JPEG
+# Restart markers every few MCUs, and arithmetic coding (left to ImageSharp): jpegtran
+# (libjpeg-turbo-progs) recodes losslessly.
+jpegtran -restart 3B "$jpegs/baseline-420.jpg" > "$jpegs/restart-420.jpg"
+jpegtran -progressive -restart 2B "$jpegs/baseline-422.jpg" > "$jpegs/progressive-restart-422.jpg"
+jpegtran -arithmetic "$jpegs/baseline-420.jpg" > "$jpegs/arithmetic-420.jpg"
+
 echo "test images written to $out"

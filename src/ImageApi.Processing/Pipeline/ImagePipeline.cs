@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ImageApi.Processing.Jpeg;
 using ImageApi.Processing.Limits;
 using ImageApi.Processing.Transforms;
 using SixLabors.ImageSharp;
@@ -136,7 +137,7 @@ public sealed class ImagePipeline
         cancellationToken.ThrowIfCancellationRequested();
 
         var clock = Stopwatch.StartNew();
-        var image = Decode(source, format, cancellationToken);
+        var image = Decode(source, info, format, new Dimensions(plan.ScaledWidth, plan.ScaledHeight), cancellationToken);
         try
         {
             var decoded = clock.Elapsed;
@@ -156,41 +157,51 @@ public sealed class ImagePipeline
     }
 
     /// <summary>
-    /// Everything the service makes when an original arrives, from one decode: the intermediate (a
-    /// high-quality JPEG of at most <see cref="PipelineOptions.IntermediateMaxDimension"/>, for opaque
-    /// originals larger than that) and then the default rendition, cut from the intermediate's pixels.
+    /// Makes a rendition of an original and, from the same decode, the intermediate later sizes are cut
+    /// from: a high-quality JPEG of at most <see cref="PipelineOptions.IntermediateMaxDimension"/>. The
+    /// rendition is cut from the intermediate's pixels. Only opaque originals larger than the
+    /// intermediate get one, and only for a rendition that fits inside it; otherwise this is <see cref="Render(Stream, RenditionSpec, CancellationToken)"/>.
     /// </summary>
-    public UploadRenditions RenderUpload(Stream source, RenditionSpec defaultSpec, CancellationToken cancellationToken = default)
+    /// <exception cref="ImageRejectedException">The original or the request is refused; the subtype says why.</exception>
+    public RenditionWithIntermediate RenderWithIntermediate(Stream source, RenditionSpec spec, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(defaultSpec);
+        ArgumentNullException.ThrowIfNull(spec);
         var (info, format) = InspectFormat(source);
         var max = _options.IntermediateMaxDimension;
-        if (max == 0 || info.HasAlpha || (info.Width <= max && info.Height <= max))
+        var needsNone = max == 0 || info.HasAlpha || (info.Width <= max && info.Height <= max);
+        var intermediatePlan = needsNone ? default : ResizePlan.For(info.Width, info.Height, new RenditionSpec(max, max, FitMode.Inside, OutputFormat.Jpeg, _options.IntermediateQuality), int.MaxValue, int.MaxValue);
+        if (needsNone || !CanRenderFromIntermediate(spec, new Dimensions(info.Width, info.Height), new Dimensions(intermediatePlan.Width, intermediatePlan.Height), _defaults.MaxWidth, _defaults.MaxHeight))
         {
-            return new UploadRenditions(info, Render(source, info, format, defaultSpec, null, cancellationToken), null);
+            return new RenditionWithIntermediate(info, Render(source, info, format, spec, null, cancellationToken), null);
         }
 
-        var defaultPlan = ResizePlan.For(info.Width, info.Height, defaultSpec, _defaults.MaxWidth, _defaults.MaxHeight);
-        var intermediatePlan = ResizePlan.For(info.Width, info.Height, new RenditionSpec(max, max, FitMode.Inside, OutputFormat.Jpeg, _options.IntermediateQuality), int.MaxValue, int.MaxValue);
+        var plan = ResizePlan.For(info.Width, info.Height, spec, _defaults.MaxWidth, _defaults.MaxHeight);
         var clock = Stopwatch.StartNew();
-        using var image = Decode(source, format, cancellationToken);
-        var decoded = clock.Elapsed;
-        cancellationToken.ThrowIfCancellationRequested();
+        var image = Decode(source, info, format, new Dimensions(intermediatePlan.ScaledWidth, intermediatePlan.ScaledHeight), cancellationToken);
+        try
+        {
+            var decoded = clock.Elapsed;
+            cancellationToken.ThrowIfCancellationRequested();
 
-        // Opaque originals only, and neither step pads: Shape keeps working on this same image.
-        Shape(image, intermediatePlan, OutputFormat.Jpeg, info.QuarterTurn, IntermediateSampler);
-        var intermediateSpec = new RenditionSpec(image.Width, image.Height, FitMode.Inside, OutputFormat.Jpeg, _options.IntermediateQuality);
-        var intermediateBytes = Encode(image, intermediateSpec, mayHaveAlpha: false);
-        var intermediate = new RenderedImage(intermediateBytes, OutputFormat.Jpeg, image.Width, image.Height, new RenderTimings(decoded, TimeSpan.Zero, clock.Elapsed - decoded));
-        cancellationToken.ThrowIfCancellationRequested();
+            // Opaque, and an Inside plan never pads: this stays the same image.
+            image = Shape(image, intermediatePlan, OutputFormat.Jpeg, info.QuarterTurn, IntermediateSampler);
+            var intermediateSpec = new RenditionSpec(image.Width, image.Height, FitMode.Inside, OutputFormat.Jpeg, _options.IntermediateQuality);
+            var intermediateBytes = Encode(image, intermediateSpec, mayHaveAlpha: false);
+            var intermediate = new RenderedImage(intermediateBytes, OutputFormat.Jpeg, image.Width, image.Height, new RenderTimings(decoded, TimeSpan.Zero, clock.Elapsed - decoded));
+            cancellationToken.ThrowIfCancellationRequested();
 
-        // The default rendition from the intermediate's pixels: already oriented, a quarter of the work to resize.
-        var marker = clock.Elapsed;
-        Shape(image, defaultPlan, defaultSpec.Format, quarterTurn: false);
-        var resized = clock.Elapsed;
-        var content = Encode(image, defaultSpec, defaultPlan.Pads);
-        var rendition = new RenderedImage(content, defaultSpec.Format, image.Width, image.Height, new RenderTimings(decoded, resized - marker, clock.Elapsed - resized));
-        return new UploadRenditions(info, rendition, intermediate);
+            // From the intermediate's pixels: already oriented, a fraction of the work to resize.
+            var marker = clock.Elapsed;
+            image = Shape(image, plan, spec.Format, quarterTurn: false);
+            var resized = clock.Elapsed;
+            var content = Encode(image, spec, plan.Pads);
+            var rendition = new RenderedImage(content, spec.Format, image.Width, image.Height, new RenderTimings(decoded, resized - marker, clock.Elapsed - resized));
+            return new RenditionWithIntermediate(info, rendition, intermediate);
+        }
+        finally
+        {
+            image.Dispose();
+        }
     }
 
     /// <summary>Whether a rendition can be cut from an intermediate of the given size without enlarging it.</summary>
@@ -200,10 +211,17 @@ public sealed class ImagePipeline
         return plan.ScaledWidth <= intermediate.Width && plan.ScaledHeight <= intermediate.Height;
     }
 
-    private Image Decode(Stream source, IImageFormat format, CancellationToken cancellationToken)
+    /// <param name="needed">The (oriented) size the image will be resized to; a JPEG is decoded at the smallest DCT scale that keeps it at least this large.</param>
+    private Image Decode(Stream source, SourceImageInfo info, IImageFormat format, Dimensions needed, CancellationToken cancellationToken)
     {
         try
         {
+            if (_options.JpegShrinkOnLoad && format is JpegFormat && JpegShrink(info, needed) is > 1 and var shrink
+                && DecodeScaled(source, shrink, cancellationToken) is { } scaled)
+            {
+                return scaled;
+            }
+
             // The decoder's own pixel type (Rgb24 for JPEG): no conversion, and a quarter less memory than Rgba32.
             var image = _configuration.ImageFormatsManager.FindDecoder(format).Decode(_configuration, source, cancellationToken);
 
@@ -266,6 +284,55 @@ public sealed class ImagePipeline
         return image;
     }
 
+    // Null when the scaled decoder leaves the file to ImageSharp: a variant it does not decode, or
+    // damage, where ImageSharp has the last word so every damaged file is judged alike. Any other
+    // failure of its own also falls back (and fails the fuzz tests), so a decoder bug costs time, not
+    // an image.
+    private Image<Rgb24>? DecodeScaled(Stream source, int shrink, CancellationToken cancellationToken)
+    {
+        var start = source.Position;
+        try
+        {
+            return ScaledJpegDecoder.TryDecode(Bytes(source), shrink, _configuration, _limits.MaxAllocationMegabytes * 1024L * 1024L, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not (OperationCanceledException or InvalidMemoryOperationException or OutOfMemoryException))
+        {
+            return null;
+        }
+        finally
+        {
+            source.Position = start;
+        }
+    }
+
+    // The largest of 8, 4 and 2 that leaves the decoded image at least as large as needed.
+    private static int JpegShrink(SourceImageInfo info, Dimensions needed)
+    {
+        var (width, height) = info.QuarterTurn ? (info.Height, info.Width) : (info.Width, info.Height);
+        var (neededWidth, neededHeight) = info.QuarterTurn ? (needed.Height, needed.Width) : (needed.Width, needed.Height);
+        for (var shrink = 8; shrink > 1; shrink /= 2)
+        {
+            if ((width + shrink - 1) / shrink >= neededWidth && (height + shrink - 1) / shrink >= neededHeight)
+            {
+                return shrink;
+            }
+        }
+
+        return 1;
+    }
+
+    private static ReadOnlySpan<byte> Bytes(Stream source)
+    {
+        if (source is MemoryStream memory && memory.TryGetBuffer(out var buffer))
+        {
+            return buffer.AsSpan((int)source.Position);
+        }
+
+        var copy = new byte[source.Length - source.Position];
+        source.ReadExactly(copy);
+        return copy;
+    }
+
     // Decoders return their own pixel types; only these are known to have no alpha channel.
     private static bool HasAlphaChannel(Image image) =>
         image is not (Image<Rgb24> or Image<Rgb48> or Image<Bgr24> or Image<L8> or Image<L16>);
@@ -284,14 +351,7 @@ public sealed class ImagePipeline
     private int? CountGifFrames(Stream source, long start)
     {
         source.Position = start;
-        if (source is MemoryStream memory && memory.TryGetBuffer(out var buffer))
-        {
-            return GifFrameCounter.Count(buffer.AsSpan((int)start), _limits.MaxGifFrames);
-        }
-
-        var copy = new byte[source.Length - start];
-        source.ReadExactly(copy);
-        return GifFrameCounter.Count(copy, _limits.MaxGifFrames);
+        return GifFrameCounter.Count(Bytes(source), _limits.MaxGifFrames);
     }
 
     private IImageEncoder CreateEncoder(RenditionSpec spec, bool mayHaveAlpha) => spec.Format switch
@@ -376,6 +436,6 @@ public sealed class ImagePipeline
 /// <summary>A width and a height in pixels.</summary>
 public readonly record struct Dimensions(int Width, int Height);
 
-/// <summary>What <see cref="ImagePipeline.RenderUpload"/> made from one decode.</summary>
-/// <param name="Intermediate">Null when the original is small enough (or has transparency) to render sizes from directly.</param>
-public sealed record UploadRenditions(SourceImageInfo Source, RenderedImage Default, RenderedImage? Intermediate);
+/// <summary>What <see cref="ImagePipeline.RenderWithIntermediate"/> made from one decode.</summary>
+/// <param name="Intermediate">Null when the original is small enough (or has transparency) to render sizes from directly, or the rendition does not fit inside one.</param>
+public sealed record RenditionWithIntermediate(SourceImageInfo Source, RenderedImage Rendition, RenderedImage? Intermediate);

@@ -21,6 +21,13 @@ public sealed class PipelineOptions
     /// </summary>
     public int IntermediateMaxDimension { get; set; } = 1600;
 
+    /// <summary>
+    /// Decode JPEGs at 1/2, 1/4 or 1/8 of their size when the output is that much smaller (DCT scaling,
+    /// as libjpeg does for libvips), with the service's own decoder; ImageSharp decodes every pixel.
+    /// Off: every file goes to ImageSharp's decoder.
+    /// </summary>
+    public bool JpegShrinkOnLoad { get; set; } = true;
+
     /// <summary>JPEG quality of the intermediate.</summary>
     public int IntermediateQuality { get; set; } = 90;
 }

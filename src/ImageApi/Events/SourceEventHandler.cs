@@ -56,10 +56,9 @@ public sealed partial class SourceEventHandler(
             LogReplaced(logger, key.Value, record.ETag, original.ETag, deleted);
         }
 
-        IntermediateRecord? intermediate;
         try
         {
-            intermediate = await renditions.PrepareAsync(key, original, cancellationToken).ConfigureAwait(false);
+            await renditions.PrepareAsync(key, original, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is ImageRejectedException or SourceNotFoundException)
         {
@@ -69,7 +68,7 @@ public sealed partial class SourceEventHandler(
             return SourceEventOutcome.Rejected;
         }
 
-        await records.WriteAsync(key, new SourceRecord(original.ETag, null, intermediate), cancellationToken).ConfigureAwait(false);
+        await records.WriteAsync(key, new SourceRecord(original.ETag, null), cancellationToken).ConfigureAwait(false);
         LogCreated(logger, key.Value, original.ETag);
         return record is null ? SourceEventOutcome.RenditionMade : SourceEventOutcome.RenditionReplaced;
     }

@@ -71,53 +71,34 @@ public sealed partial class RenditionService(
     }
 
     /// <summary>
-    /// What the service does when an original arrives: one decode makes the intermediate (for later
-    /// sizes) and the default rendition; both are stored.
+    /// What the service does when an original arrives: the default rendition, stored. Nothing else: the
+    /// intermediate for other sizes is made by the first request for one, so an original that is only
+    /// ever shown at its default size costs one scaled decode.
     /// </summary>
     /// <param name="head">The original's metadata, as the caller has just read it.</param>
-    /// <returns>The intermediate's record, or null when the original needs none.</returns>
-    public async Task<IntermediateRecord?> PrepareAsync(SourceKey source, ObjectInfo head, CancellationToken cancellationToken)
+    public async Task PrepareAsync(SourceKey source, ObjectInfo head, CancellationToken cancellationToken)
     {
         var defaultKey = DefaultKey(source);
         var (original, version) = await DownloadOriginalAsync(source, head, record: null, cancellationToken).ConfigureAwait(false);
-        UploadRenditions made;
+        RenderedImage rendition;
         using (original)
         {
-            try
-            {
-                made = pipeline.RenderUpload(original, defaultKey.Spec, cancellationToken);
-            }
-            catch (ImageRejectedException ex) when (ex is not OutputTooLargeException)
-            {
-                await RecordRejectionAsync(source, version, ex, cancellationToken).ConfigureAwait(false);
-                throw;
-            }
+            rendition = await RenderAsync(defaultKey, original, version, null, cancellationToken).ConfigureAwait(false);
         }
 
-        IntermediateRecord? intermediate = null;
-        if (made.Intermediate is { } image)
+        using var body = new MemoryStream(rendition.Content, writable: false);
+        try
         {
-            using var body = new MemoryStream(image.Content, writable: false);
-            await stores.Destination.PutAsync(RenditionKey.IntermediateFor(source), body, image.ContentType, PutMode.Overwrite, cancellationToken).ConfigureAwait(false);
-            intermediate = new IntermediateRecord(image.Width, image.Height, made.Source.Width, made.Source.Height);
+            await stores.Destination.PutAsync(defaultKey.Value, body, rendition.ContentType, PutMode.CreateOnly, cancellationToken).ConfigureAwait(false);
+            metrics.Generated(rendition.Content.Length,
+            [new("decode", rendition.Timings.Decode), new("resize", rendition.Timings.Resize), new("encode", rendition.Timings.Encode)]);
         }
-
-        using (var body = new MemoryStream(made.Default.Content, writable: false))
+        catch (ObjectAlreadyExistsException)
         {
-            try
-            {
-                await stores.Destination.PutAsync(defaultKey.Value, body, made.Default.ContentType, PutMode.CreateOnly, cancellationToken).ConfigureAwait(false);
-                metrics.Generated(made.Default.Content.Length,
-                [new("decode", made.Default.Timings.Decode), new("resize", made.Default.Timings.Resize), new("encode", made.Default.Timings.Encode)]);
-            }
-            catch (ObjectAlreadyExistsException)
-            {
-                // A request made it first, from the same original: the same bytes.
-            }
+            // A request made it first, from the same original: the same bytes.
         }
 
-        LogPrepared(logger, source.Value, made.Default.Timings.Decode.TotalMilliseconds, intermediate is not null);
-        return intermediate;
+        LogPrepared(logger, source.Value, rendition.Timings.Decode.TotalMilliseconds);
     }
 
     /// <summary>Deletes every rendition of one original, and its record (none of another original whose key merely starts the same).</summary>
@@ -156,15 +137,7 @@ public sealed partial class RenditionService(
         RenderedImage rendered;
         using (original)
         {
-            try
-            {
-                rendered = pipeline.Render(original, key.Spec, plannedFrom, cancellationToken);
-            }
-            catch (ImageRejectedException ex) when (ex is not OutputTooLargeException)
-            {
-                await RecordRejectionAsync(key.Source, version, ex, cancellationToken).ConfigureAwait(false);
-                throw;
-            }
+            rendered = await RenderAsync(key, original, version, plannedFrom, cancellationToken).ConfigureAwait(false);
         }
 
         var renderedAt = clock.Elapsed;
@@ -198,6 +171,41 @@ public sealed partial class RenditionService(
         return new GeneratedRendition(content, info.ETag, stages);
     }
 
+    /// <summary>
+    /// Renders from what <see cref="ReadSourceForAsync"/> found. The first new size rendered from an
+    /// original also leaves the intermediate behind (from the same decode) and records it; the default
+    /// rendition never does, so uploads stay cheap. A refusal is recorded.
+    /// </summary>
+    private async Task<RenderedImage> RenderAsync(RenditionKey key, MemoryStream source, string version, Dimensions? plannedFrom, CancellationToken cancellationToken)
+    {
+        RenditionWithIntermediate made;
+        try
+        {
+            if (plannedFrom is not null || key == DefaultKey(key.Source))
+            {
+                return pipeline.Render(source, key.Spec, plannedFrom, cancellationToken);
+            }
+
+            made = pipeline.RenderWithIntermediate(source, key.Spec, cancellationToken);
+        }
+        catch (ImageRejectedException ex) when (ex is not OutputTooLargeException)
+        {
+            await RecordRejectionAsync(key.Source, version, ex, cancellationToken).ConfigureAwait(false);
+            throw;
+        }
+
+        if (made.Intermediate is { } image)
+        {
+            using var body = new MemoryStream(image.Content, writable: false);
+            await stores.Destination.PutAsync(RenditionKey.IntermediateFor(key.Source), body, image.ContentType, PutMode.Overwrite, cancellationToken).ConfigureAwait(false);
+            var intermediate = new IntermediateRecord(image.Width, image.Height, made.Source.Width, made.Source.Height);
+            await records.WriteAsync(key.Source, new SourceRecord(version, null, intermediate), cancellationToken).ConfigureAwait(false);
+            LogIntermediate(logger, key.Source.Value, image.Width, image.Height, image.Content.Length);
+        }
+
+        return made.Rendition;
+    }
+
     /// <summary>Every new size is new work and storage: one original may have only so many (the default one always).</summary>
     private async Task EnforceRenditionLimitAsync(RenditionKey key, CancellationToken cancellationToken)
     {
@@ -223,7 +231,7 @@ public sealed partial class RenditionService(
     }
 
     /// <summary>
-    /// What to render <paramref name="key"/> from: the intermediate made at upload when the rendition fits
+    /// What to render <paramref name="key"/> from: the intermediate, when one was made and the rendition fits
     /// inside it (a fraction of the original's pixels to decode), otherwise the original.
     /// </summary>
     private async Task<(MemoryStream Bytes, string Version, Dimensions? PlannedFrom)> ReadSourceForAsync(RenditionKey key, CancellationToken cancellationToken)
@@ -345,8 +353,11 @@ public sealed partial class RenditionService(
 
     private sealed record GeneratedRendition(byte[] Content, string ETag, IReadOnlyList<StageTiming> Timings);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Original {Key} prepared from one decode ({DecodeMs:0.0} ms): default rendition, intermediate: {Intermediate}")]
-    private static partial void LogPrepared(ILogger logger, string key, double decodeMs, bool intermediate);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Original {Key} prepared: default rendition made ({DecodeMs:0.0} ms to decode)")]
+    private static partial void LogPrepared(ILogger logger, string key, double decodeMs);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Intermediate of {Key} made with its first new size: {Width}x{Height}, {Bytes} bytes")]
+    private static partial void LogIntermediate(ILogger logger, string key, int width, int height, int bytes);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Rendition {Key} served from storage ({Bytes} bytes), cache hit")]
     private static partial void LogServed(ILogger logger, string key, long bytes);
