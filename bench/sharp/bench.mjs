@@ -21,6 +21,8 @@ sharp.cache(false);
 const scenarios = {
   default: (s) => s.rotate().resize(800, 800, { fit: 'inside', withoutEnlargement: true }).webp({ quality: 80 }),
   'w400-jpeg': (s) => s.rotate().resize({ width: 400, withoutEnlargement: true }).jpeg({ quality: 80 }),
+  // For sharp an original's first new size is like any other.
+  'first-size': (s) => s.rotate().resize({ width: 400, withoutEnlargement: true }).jpeg({ quality: 80 }),
   'w1200-webp': (s) => s.rotate().resize({ width: 1200, withoutEnlargement: true }).webp({ quality: 80 }),
   cover300: (s) => s.rotate().resize(300, 300, { fit: 'cover' }).webp({ quality: 80 }),
 };
