@@ -23,6 +23,29 @@ internal ref struct EntropyReader
 
     public bool AtMarker { get; private set; }
 
+    /// <summary>
+    /// The bit buffer, for a hot loop to keep in a local (where it lives in registers; fields of a
+    /// struct reached through a reference are loaded and stored at every step) and hand back before
+    /// anything else reads.
+    /// </summary>
+    public BitBuffer Buffer
+    {
+        readonly get => new() { Bits = _bits, Count = _count };
+        set
+        {
+            _bits = value.Bits;
+            _count = value.Count;
+        }
+    }
+
+    /// <summary>Tops <paramref name="buffer"/> up to at least 57 bits.</summary>
+    public BitBuffer Refill(BitBuffer buffer)
+    {
+        Buffer = buffer;
+        Fill();
+        return Buffer;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int Peek(int count)
     {
@@ -34,20 +57,6 @@ internal ref struct EntropyReader
         return (int)(_bits >> (64 - count));
     }
 
-    /// <summary>Makes sure 32 bits are buffered: enough for any Huffman code and its value bits.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Ensure32()
-    {
-        if (_count < 32)
-        {
-            Fill();
-        }
-    }
-
-    /// <summary>The next <paramref name="count"/> bits, which <see cref="Ensure32"/> has buffered.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public readonly int PeekBuffered(int count) => (int)(_bits >> (64 - count));
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Skip(int count)
     {
@@ -55,13 +64,7 @@ internal ref struct EntropyReader
         _count -= count;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public int ReadBit()
-    {
-        var bit = Peek(1);
-        Skip(1);
-        return bit;
-    }
+    public int ReadBit() => ReadBits(1);
 
     public int ReadBits(int count)
     {
@@ -75,30 +78,8 @@ internal ref struct EntropyReader
         return value;
     }
 
-    public void SkipBits(int count)
-    {
-        while (count > 0)
-        {
-            var step = Math.Min(count, 32);
-            Ensure32();
-            Skip(step);
-            count -= step;
-        }
-    }
-
     /// <summary>Reads <paramref name="size"/> bits as a signed coefficient (T.81 F.2.2.1, EXTEND).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public int ReceiveExtend(int size)
-    {
-        if (size == 0)
-        {
-            return 0;
-        }
-
-        var value = Peek(size);
-        Skip(size);
-        return value < 1 << (size - 1) ? value - (1 << size) + 1 : value;
-    }
+    public int ReceiveExtend(int size) => BitBuffer.Extend(ReadBits(size), size);
 
     /// <summary>At a restart interval's end: drops the partial byte and steps over the RSTn marker.</summary>
     public void Restart()
@@ -176,4 +157,35 @@ internal ref struct EntropyReader
             _count += 8;
         }
     }
+}
+
+/// <summary>Up to 64 buffered bits, the next one in the top bit. Passed by value so it stays in registers.</summary>
+internal struct BitBuffer
+{
+    public ulong Bits;
+    public int Count;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly int Peek(int count) => (int)(Bits >> (64 - count));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Skip(int count)
+    {
+        Bits <<= count;
+        Count -= count;
+    }
+
+    /// <summary>Reads <paramref name="size"/> (1–16) bits as a signed coefficient.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int ReceiveExtend(int size)
+    {
+        var value = Peek(size);
+        Skip(size);
+        return Extend(value, size);
+    }
+
+    /// <summary>T.81 F.2.2.1, EXTEND: the <paramref name="size"/>-bit code of a signed value.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int Extend(int value, int size) =>
+        size == 0 ? 0 : value < 1 << (size - 1) ? value - (1 << size) + 1 : value;
 }

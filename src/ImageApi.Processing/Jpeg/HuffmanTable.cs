@@ -61,8 +61,7 @@ internal sealed class HuffmanTable
                 continue;
             }
 
-            var raw = (bits >> (LookaheadBits - length - size)) & ((1 << size) - 1);
-            var value = raw < 1 << (size - 1) ? raw - (1 << size) + 1 : raw;
+            var value = BitBuffer.Extend((bits >> (LookaheadBits - length - size)) & ((1 << size) - 1), size);
             FastAc[bits] = (value << 9) | (run << 5) | (length + size);
         }
     }

@@ -397,6 +397,7 @@ internal static class ScaledJpegDecoder
             }
 
             _eobRun = 0;
+            var band = Band(start, end);
             var reader = new EntropyReader(jpeg, position);
             var untilRestart = RestartInterval;
             if (count == 1)
@@ -408,7 +409,29 @@ internal static class ScaledJpegDecoder
                     for (var column = 0; column < c.BlocksPerLine; column++)
                     {
                         CountRestart(ref reader, ref untilRestart, scan);
-                        DecodeBlock(ref reader, kind, c, (row * c.Stride) + column, start, end, low);
+                        var block = (row * c.Stride) + column;
+                        if (_eobRun > 0 && kind is ScanKind.AcFirst or ScanKind.AcRefine)
+                        {
+                            // Inside a run of blocks with nothing more in this band: most blocks of an
+                            // AC scan. A first scan skips them outright (the rest of the row at once,
+                            // when there are no restart intervals to count); a refinement only has
+                            // correction bits to read for the coefficients already non-zero.
+                            if (kind == ScanKind.AcFirst && RestartInterval == 0)
+                            {
+                                var skipped = Math.Min(_eobRun, c.BlocksPerLine - column);
+                                _eobRun -= skipped;
+                                column += skipped - 1;
+                                continue;
+                            }
+
+                            if (kind == ScanKind.AcFirst || (c.NonZero[block] & band) == 0)
+                            {
+                                _eobRun--;
+                                continue;
+                            }
+                        }
+
+                        DecodeBlock(ref reader, kind, c, block, start, end, low);
                     }
                 }
             }
@@ -523,21 +546,28 @@ internal static class ScaledJpegDecoder
             var fast = ac.FastAc;
             var slots = c.Slots;
             var lastKept = c.LastKept;
+            var bits = reader.Buffer;
             var k = 1;
             while (k < 64)
             {
-                reader.Ensure32();
-                var entry = fast[reader.PeekBuffered(HuffmanTable.LookaheadBits)];
+                if (bits.Count < 32)
+                {
+                    bits = reader.Refill(bits);
+                }
+
+                var entry = fast[bits.Peek(HuffmanTable.LookaheadBits)];
                 int value;
                 if (entry != 0)
                 {
-                    reader.Skip(entry & 31);
+                    bits.Skip(entry & 31);
                     k += (entry >> 5) & 15;
                     value = entry >> 9;
                 }
                 else
                 {
+                    reader.Buffer = bits;
                     var symbol = ac.Decode(ref reader);
+                    bits = reader.Buffer;
                     int run = symbol >> 4, size = symbol & 15;
                     if (size == 0)
                     {
@@ -551,7 +581,7 @@ internal static class ScaledJpegDecoder
                     }
 
                     k += run;
-                    value = reader.ReceiveExtend(size);
+                    value = bits.ReceiveExtend(size);
                 }
 
                 if (k <= lastKept && slots[k] >= 0)
@@ -561,6 +591,8 @@ internal static class ScaledJpegDecoder
 
                 k++;
             }
+
+            reader.Buffer = bits;
         }
 
         private void DecodeAcFirst(ref EntropyReader reader, Component c, Span<short> coefficients, ref ulong nonZero, int start, int end, int low)
@@ -573,20 +605,26 @@ internal static class ScaledJpegDecoder
 
             var ac = c.Ac!;
             var fast = ac.FastAc;
+            var bits = reader.Buffer;
             var k = start;
             while (k <= end)
             {
-                reader.Ensure32();
-                var entry = fast[reader.PeekBuffered(HuffmanTable.LookaheadBits)];
+                if (bits.Count < 32)
+                {
+                    bits = reader.Refill(bits);
+                }
+
+                var entry = fast[bits.Peek(HuffmanTable.LookaheadBits)];
                 int value;
                 if (entry != 0)
                 {
-                    reader.Skip(entry & 31);
+                    bits.Skip(entry & 31);
                     k += (entry >> 5) & 15;
                     value = entry >> 9;
                 }
                 else
                 {
+                    reader.Buffer = bits;
                     var symbol = ac.Decode(ref reader);
                     int run = symbol >> 4, size = symbol & 15;
                     if (size == 0)
@@ -594,19 +632,22 @@ internal static class ScaledJpegDecoder
                         if (run < 15)
                         {
                             _eobRun = (1 << run) - 1 + reader.ReadBits(run);
-                            break;
+                            return;
                         }
 
+                        bits = reader.Buffer;
                         k += 16;
                         continue;
                     }
 
+                    bits = reader.Buffer;
                     k += run;
-                    value = reader.ReceiveExtend(size);
+                    value = bits.ReceiveExtend(size);
                 }
 
                 if (k > 63)
                 {
+                    reader.Buffer = bits;
                     throw new JpegFormatException("a block has more than 64 coefficients");
                 }
 
@@ -618,6 +659,8 @@ internal static class ScaledJpegDecoder
 
                 k++;
             }
+
+            reader.Buffer = bits;
         }
 
         // T.81 G.1.2.3: refines the coefficients already non-zero by one bit and adds new ones of ±1.
@@ -626,28 +669,50 @@ internal static class ScaledJpegDecoder
         {
             var plus = 1 << low;
             var k = start;
+            var bits = reader.Buffer;
             if (_eobRun == 0)
             {
                 var ac = c.Ac!;
+                var fast = ac.FastAc;
                 while (k <= end)
                 {
-                    var symbol = ac.Decode(ref reader);
-                    int run = symbol >> 4, size = symbol & 15;
-                    var value = 0;
-                    if (size != 0)
+                    if (bits.Count < 32)
                     {
-                        value = reader.ReadBit() != 0 ? plus : -plus;
+                        bits = reader.Refill(bits);
                     }
-                    else if (run != 15)
+
+                    // A new coefficient is always ±1 here: its symbol and sign bit decode together.
+                    var entry = fast[bits.Peek(HuffmanTable.LookaheadBits)];
+                    int run, value = 0;
+                    if (entry != 0)
                     {
-                        _eobRun = (1 << run) + reader.ReadBits(run);
-                        break;
+                        bits.Skip(entry & 31);
+                        run = (entry >> 5) & 15;
+                        value = (entry >> 9) > 0 ? plus : -plus;
+                    }
+                    else
+                    {
+                        reader.Buffer = bits;
+                        var symbol = ac.Decode(ref reader);
+                        run = symbol >> 4;
+                        if ((symbol & 15) != 0)
+                        {
+                            value = reader.ReadBit() != 0 ? plus : -plus;
+                        }
+                        else if (run != 15)
+                        {
+                            _eobRun = (1 << run) + reader.ReadBits(run);
+                            bits = reader.Buffer;
+                            break;
+                        }
+
+                        bits = reader.Buffer;
                     }
 
                     // The new coefficient (or the end of a run of 16, for ZRL) lands on the zero
                     // coefficient after `run` others; the non-zero ones passed get a correction bit each.
                     var target = NthSetBit(~nonZero & Band(k, end), run);
-                    Refine(ref reader, c, coefficients, nonZero & Band(k, Math.Min(target, end + 1) - 1), plus);
+                    bits = Refine(bits, ref reader, c, coefficients, nonZero & Band(k, Math.Min(target, end + 1) - 1), plus);
                     if (target > end)
                     {
                         k = end + 1;
@@ -670,32 +735,58 @@ internal static class ScaledJpegDecoder
             if (_eobRun > 0)
             {
                 // The rest of the band holds no new coefficients: only correction bits for non-zero ones.
-                Refine(ref reader, c, coefficients, nonZero & Band(k, end), plus);
+                bits = Refine(bits, ref reader, c, coefficients, nonZero & Band(k, end), plus);
                 _eobRun--;
             }
+
+            reader.Buffer = bits;
         }
 
         // One correction bit for each coefficient in `pending`, in zigzag order. Only the kept ones are
         // looked at; the bits of the rest are skipped together.
-        private static void Refine(ref EntropyReader reader, Component c, Span<short> coefficients, ulong pending, int plus)
+        private static BitBuffer Refine(BitBuffer bits, ref EntropyReader reader, Component c, Span<short> coefficients, ulong pending, int plus)
         {
             var head = c.LastKept == 63 ? pending : pending & ((2UL << c.LastKept) - 1);
             var rest = System.Numerics.BitOperations.PopCount(pending) - System.Numerics.BitOperations.PopCount(head);
             while (head != 0)
             {
-                var k = System.Numerics.BitOperations.TrailingZeroCount(head);
-                head &= head - 1;
-                if (reader.ReadBit() != 0 && c.Slots[k] >= 0)
+                // Up to 32 correction bits at once, the first in the top bit.
+                var count = Math.Min(System.Numerics.BitOperations.PopCount(head), 32);
+                if (bits.Count < count)
                 {
-                    ref var coefficient = ref coefficients[c.Slots[k]];
-                    if ((coefficient & plus) == 0)
+                    bits = reader.Refill(bits);
+                }
+
+                var corrections = (uint)bits.Peek(count) << (32 - count);
+                bits.Skip(count);
+                for (var i = 0; i < count; i++, corrections <<= 1)
+                {
+                    var k = System.Numerics.BitOperations.TrailingZeroCount(head);
+                    head &= head - 1;
+                    if ((int)corrections < 0 && c.Slots[k] >= 0)
                     {
-                        coefficient += (short)(coefficient >= 0 ? plus : -plus);
+                        ref var coefficient = ref coefficients[c.Slots[k]];
+                        if ((coefficient & plus) == 0)
+                        {
+                            coefficient += (short)(coefficient >= 0 ? plus : -plus);
+                        }
                     }
                 }
             }
 
-            reader.SkipBits(rest);
+            while (rest > 0)
+            {
+                var step = Math.Min(rest, 32);
+                if (bits.Count < step)
+                {
+                    bits = reader.Refill(bits);
+                }
+
+                bits.Skip(step);
+                rest -= step;
+            }
+
+            return bits;
         }
 
         // Zigzag positions first..last as a mask; empty when last < first.
