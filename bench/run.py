@@ -8,7 +8,7 @@ ROOT = BENCH.parent
 CORPUS = BENCH / "corpus"
 RESULTS = BENCH / "results"
 DOCS = ROOT / "docs"
-SCENARIOS = ["default", "w400-jpeg", "w1200-webp", "cover300"]
+SCENARIOS = ["default", "first-size", "w400-jpeg", "w1200-webp", "cover300"]
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 HARNESS = BENCH / "ImageApi.Bench" / "bin" / "Release" / "net10.0" / "ImageApi.Bench.dll"
 
@@ -209,6 +209,7 @@ def report(rows, ssim, cached, cold, hardware, versions, started):
         "|---|---|---|",
         f"| upload-time work ≥ 1.0× sharp's default rendition | {upload:.2f}× | {ok(upload >= 1.0)} |",
         f"| new sizes of an uploaded image, geometric mean ≥ 2.0× sharp | {geomean(on_demand):.2f}× ({', '.join(f'{s} {r:.1f}×' for s, r in zip(SCENARIOS[1:], on_demand))}) | {ok(geomean(on_demand) >= 2.0)} |",
+        f"| (the same without the first size, which makes the intermediate) | {geomean(on_demand[1:]):.2f}× | |",
         f"| peak memory while generating ≤ sharp's | {memory_ours:.0f} MB vs {memory_sharp:.0f} MB | {ok(memory_ours <= memory_sharp)} |",
         f"| cached path ≥ 0.5× nginx's requests per second | {cached_ratio:.2f}× ({cached['service']['rps']:.0f} vs {cached['nginx']['rps']:.0f} req/s) | {ok(cached_ratio >= 0.5)} |",
         f"| cold start to first cached response < 500 ms | {cold['ReadyToRun']['median']:.0f} ms (ReadyToRun), {cold['JIT only']['median']:.0f} ms (JIT only) | {ok(cold['ReadyToRun']['median'] < 500)} |",
@@ -218,12 +219,14 @@ def report(rows, ssim, cached, cold, hardware, versions, started):
         "## Rendering",
         "",
         f"Corpus: {len(by[('default', 'sharp')]['outputBytes'])} large real photos from Debian's wallpaper packages (`bench/corpus.sh`): "
-        "8 JPEGs from 2560×1600 to 5120×2880 (two of them progressive), 3 PNGs of 3840×2160 and 5120×2880, 2 WebPs of 4096×4096. "
-        f"Each scenario runs the corpus once to warm up, then {ROUNDS} times, with two concurrent workers (both cores busy). "
-        "Engines: **sharp** with its defaults and its operation cache off; **ImageSharp as it comes** (its default parallelism and WebP effort, from the original every time); "
-        "**the service** (`ImageApi.Processing` as the service configures it). For the default rendition the service does its whole upload-time work: "
-        "one decode, the 1600 px intermediate (resized, encoded, as stored) and the default rendition cut from it. For the other scenarios it renders "
-        "from the intermediate its upload left behind, as it does for every new size that fits inside it; sharp renders from the original.",
+        "8 JPEGs from 2560×1600 to 5120×2880 (four baseline, four progressive), 3 PNGs of 3840×2160 and 5120×2880, 2 WebPs of 4096×4096. "
+        f"Each scenario runs the corpus for at least 3 s to warm up (whole passes; the .NET JIT needs it), then {ROUNDS} times, with two concurrent workers (both cores busy). "
+        "Engines: **sharp** with its defaults (including its JPEG/WebP shrink-on-load) and its operation cache off; **ImageSharp as it comes** "
+        "(its own decoders, its default parallelism and WebP effort, from the original every time); "
+        "**the service** (`ImageApi.Processing` as the service configures it, with its JPEG shrink-on-load). Scenarios, as the service meets them: "
+        "`default` is everything it does when an original arrives (the default rendition); `first-size` is an original's first new size "
+        "(`w=400` JPEG), which also makes and encodes the 1600 px intermediate from the same decode; `w400-jpeg`, `w1200-webp` and `cover300` "
+        "are later new sizes, cut from that intermediate when they fit inside it. sharp makes every scenario from the original.",
         "",
         "| scenario | engine | ops/s | p50 ms | p95 ms | peak RSS MB | output bytes | vs sharp | SSIM to source (mean / min) |",
         "|---|---|---:|---:|---:|---:|---:|---:|---|",
