@@ -56,7 +56,7 @@ var defaultSpec = TransformRequest.Default(defaults).Resolve(true, false);
 // What an original's first new size left behind, for the later-size scenarios (made before timing starts).
 var prepared = files.Select(f =>
 {
-    using var stream = new MemoryStream(f.Bytes, writable: false);
+    using var stream = Open(f.Bytes);
     var first = pipeline.RenderWithIntermediate(stream, w400);
     return (Original: new Dimensions(first.Source.Width, first.Source.Height), Intermediate: first.Intermediate);
 }).ToArray();
@@ -74,13 +74,13 @@ Func<int, byte[]> operation = scenario switch
 
 byte[] Direct(byte[] bytes, RenditionSpec spec)
 {
-    using var stream = new MemoryStream(bytes, writable: false);
+    using var stream = Open(bytes);
     return pipeline.Render(stream, spec).Content;
 }
 
 byte[] First(byte[] bytes, RenditionSpec spec)
 {
-    using var stream = new MemoryStream(bytes, writable: false);
+    using var stream = Open(bytes);
     return pipeline.RenderWithIntermediate(stream, spec).Rendition.Content;
 }
 
@@ -89,7 +89,7 @@ byte[] OnDemand(int i, RenditionSpec spec)
     var (original, intermediate) = prepared[i];
     if (intermediate is not null && ImagePipeline.CanRenderFromIntermediate(spec, original, new Dimensions(intermediate.Width, intermediate.Height), defaults.MaxWidth, defaults.MaxHeight))
     {
-        using var fromIntermediate = new MemoryStream(intermediate.Content, writable: false);
+        using var fromIntermediate = Open(intermediate.Content);
         return pipeline.Render(fromIntermediate, spec, original).Content;
     }
 
@@ -160,6 +160,9 @@ static double PeakRssMegabytes()
     var line = File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
     return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
 }
+
+// As the service holds a downloaded file: a MemoryStream whose buffer the pipeline may read directly.
+static MemoryStream Open(byte[] bytes) => new(bytes, 0, bytes.Length, writable: false, publiclyVisible: true);
 
 string? Argument(string name)
 {
