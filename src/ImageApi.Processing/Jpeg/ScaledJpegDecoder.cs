@@ -113,6 +113,11 @@ internal static class ScaledJpegDecoder
                         throw new JpegFormatException($"it has more than {MaxScans} scans");
                     }
 
+                    if (state.Scans == 1 && state.Components.Length == 3 && (state.AdobeTransform == 0 || state.LooksLikeRgb))
+                    {
+                        return null; // RGB-coded, not YCbCr
+                    }
+
                     position = state.DecodeScan(jpeg, segment, position, cancellationToken);
                     break;
             }
@@ -121,11 +126,6 @@ internal static class ScaledJpegDecoder
         if (state.Components is null || state.Scans == 0)
         {
             throw new JpegFormatException("it has no image data");
-        }
-
-        if (state.Components.Length == 3 && (state.AdobeTransform == 0 || state.LooksLikeRgb))
-        {
-            return null; // RGB-coded, not YCbCr
         }
 
         return state.ToImage(configuration, cancellationToken);
@@ -814,6 +814,27 @@ internal static class ScaledJpegDecoder
             return System.Numerics.BitOperations.TrailingZeroCount(bits);
         }
 
+        // Parsed here, not on first use, so a damaged profile cannot fail a later step; without one the
+        // image is taken as it is stored, as ImageSharp's decoder does.
+        private ExifProfile? ReadExif()
+        {
+            if (Exif is null)
+            {
+                return null;
+            }
+
+            try
+            {
+                var profile = new ExifProfile(Exif);
+                _ = profile.Values;
+                return profile;
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                return null;
+            }
+        }
+
         public Image<Rgb24> ToImage(Configuration configuration, CancellationToken cancellationToken)
         {
             var components = Components!;
@@ -865,10 +886,7 @@ internal static class ScaledJpegDecoder
                     }
                 });
 
-                if (Exif is not null)
-                {
-                    image.Metadata.ExifProfile = new ExifProfile(Exif);
-                }
+                image.Metadata.ExifProfile = ReadExif();
 
                 return image;
             }
