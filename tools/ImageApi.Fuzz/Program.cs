@@ -15,7 +15,11 @@ var iterations = Option("--iterations", 5000);
 var seed = Option("--seed", 1);
 var report = Argument("--report");
 var root = FindRoot();
-var seeds = new[] { "photo-cups.jpg", "photo-autumn.jpg", "exif-rotated.jpg", "cmyk.jpg", "greyscale.jpg", "alpha.png", "deep-16bit.png", "wood.webp", "animated.gif", "one-pixel.png" }
+var seeds = new[]
+    {
+        "photo-cups.jpg", "photo-autumn.jpg", "exif-rotated.jpg", "cmyk.jpg", "greyscale.jpg", "alpha.png", "deep-16bit.png", "wood.webp", "animated.gif", "one-pixel.png",
+        "jpeg/progressive-420.jpg", "jpeg/progressive-restart-422.jpg", "jpeg/restart-420.jpg", "jpeg/baseline-440.jpg",
+    }
     .Select(name => (Name: name, Bytes: File.ReadAllBytes(Path.Combine(root, "tests", "TestImages", name))))
     .ToArray();
 var specs = new[]
