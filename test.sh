@@ -40,6 +40,9 @@ for f in files:
     passed += int(c.get("passed", 0))
     failed += int(c.get("failed", 0)) + int(c.get("error", 0)) + int(c.get("timeout", 0)) + int(c.get("aborted", 0))
     skipped += int(c.get("notExecuted", 0))
+    for r in ET.parse(f).getroot().iterfind(".//t:UnitTestResult[@outcome='Failed']", ns):
+        message = r.find("t:Output/t:ErrorInfo/t:Message", ns)
+        print(f"FAILED {r.get('testName')}: {(message.text or '').strip().splitlines()[0] if message is not None and message.text else ''}")
 print(f"test runs: {len(files)}")
 print(f"{passed} passed, {failed} failed, {skipped} skipped")
 # A run that built nothing or ran nothing is a failure, whatever dotnet test said.

@@ -17,8 +17,8 @@ public sealed class PipelineOptions
     public int WebpMethod { get; set; } = 1;
 
     /// <summary>
-    /// Long-edge size of the intermediate made at upload, from which later sizes are rendered instead of
-    /// the multi-megapixel original. 0: no intermediate.
+    /// Long-edge size of the intermediate made with an original's first new size, from which later sizes
+    /// are rendered instead of the multi-megapixel original. 0: no intermediate.
     /// </summary>
     public int IntermediateMaxDimension { get; set; } = 1600;
 

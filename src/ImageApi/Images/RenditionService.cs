@@ -78,27 +78,9 @@ public sealed partial class RenditionService(
     /// <param name="head">The original's metadata, as the caller has just read it.</param>
     public async Task PrepareAsync(SourceKey source, ObjectInfo head, CancellationToken cancellationToken)
     {
-        var defaultKey = DefaultKey(source);
+        var clock = Stopwatch.StartNew();
         var (original, version) = await DownloadOriginalAsync(source, head, record: null, cancellationToken).ConfigureAwait(false);
-        RenderedImage rendition;
-        using (original)
-        {
-            rendition = await RenderAsync(defaultKey, original, version, null, cancellationToken).ConfigureAwait(false);
-        }
-
-        using var body = new MemoryStream(rendition.Content, writable: false);
-        try
-        {
-            await stores.Destination.PutAsync(defaultKey.Value, body, rendition.ContentType, PutMode.CreateOnly, cancellationToken).ConfigureAwait(false);
-            metrics.Generated(rendition.Content.Length,
-            [new("decode", rendition.Timings.Decode), new("resize", rendition.Timings.Resize), new("encode", rendition.Timings.Encode)]);
-        }
-        catch (ObjectAlreadyExistsException)
-        {
-            // A request made it first, from the same original: the same bytes.
-        }
-
-        LogPrepared(logger, source.Value, rendition.Timings.Decode.TotalMilliseconds);
+        await RenderAndStoreAsync(DefaultKey(source), original, version, null, clock, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Deletes every rendition of one original, and its record (none of another original whose key merely starts the same).</summary>
@@ -132,8 +114,13 @@ public sealed partial class RenditionService(
         await EnforceRenditionLimitAsync(key, cancellationToken).ConfigureAwait(false);
         var clock = Stopwatch.StartNew();
         var (original, version, plannedFrom) = await ReadSourceForAsync(key, cancellationToken).ConfigureAwait(false);
-        var fetched = clock.Elapsed;
+        return await RenderAndStoreAsync(key, original, version, plannedFrom, clock, cancellationToken).ConfigureAwait(false);
+    }
 
+    /// <summary>Renders from what was read (<paramref name="clock"/> started before reading it) and stores the rendition.</summary>
+    private async Task<GeneratedRendition> RenderAndStoreAsync(RenditionKey key, MemoryStream original, string version, Dimensions? plannedFrom, Stopwatch clock, CancellationToken cancellationToken)
+    {
+        var fetched = clock.Elapsed;
         RenderedImage rendered;
         using (original)
         {
@@ -352,9 +339,6 @@ public sealed partial class RenditionService(
     private static string AlphaCacheKey(SourceKey source) => "alpha:" + source.Value;
 
     private sealed record GeneratedRendition(byte[] Content, string ETag, IReadOnlyList<StageTiming> Timings);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Original {Key} prepared: default rendition made ({DecodeMs:0.0} ms to decode)")]
-    private static partial void LogPrepared(ILogger logger, string key, double decodeMs);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Intermediate of {Key} made with its first new size: {Width}x{Height}, {Bytes} bytes")]
     private static partial void LogIntermediate(ILogger logger, string key, int width, int height, int bytes);

@@ -14,7 +14,7 @@ namespace ImageApi.Images;
 /// </remarks>
 public sealed record SourceRecord(string ETag, RecordedRejection? Rejection, IntermediateRecord? Intermediate = null);
 
-/// <summary>The intermediate made at upload: its size, and the (oriented) size of the original it stands for.</summary>
+/// <summary>The intermediate (made with the original's first new size): its size, and the (oriented) size of the original it stands for.</summary>
 public sealed record IntermediateRecord(int Width, int Height, int SourceWidth, int SourceHeight);
 
 /// <summary>A refusal that no retry will change (undecodable, unsupported, over a limit), as it was answered.</summary>
