@@ -29,7 +29,10 @@ public sealed class FullFlowTests : IDisposable
         Assert.Equal(original, await File.ReadAllBytesAsync(Path.Combine(_factory.SourceRoot, ticket.Key)));
 
         // 3. The background handler makes the default rendition: fit inside 800×800, WebP.
-        var defaultFile = await ApiClient.WaitForFileAsync(Path.Combine(_factory.DestinationRoot, "processed", ticket.Key), "w800-h800-inside-q80.webp", TimeSpan.FromSeconds(30));
+        // The record is written once the upload is handled (rendition stored, metrics counted).
+        var folder = Path.Combine(_factory.DestinationRoot, "processed", ticket.Key);
+        await ApiClient.WaitForFileAsync(folder, "_source.json", TimeSpan.FromSeconds(30));
+        var defaultFile = Path.Combine(folder, "w800-h800-inside-q80.webp");
         var defaultBytes = await File.ReadAllBytesAsync(defaultFile);
         var defaultInfo = Image.Identify(defaultBytes, out var format);
         Assert.IsType<WebpFormat>(format);
@@ -110,7 +113,8 @@ public sealed class FullFlowTests : IDisposable
     {
         var client = _factory.CreateClient();
         var ticket = await client.UploadAsync("photo-autumn.jpg", "image/jpeg");
-        await ApiClient.WaitForFileAsync(Path.Combine(_factory.DestinationRoot, "processed", ticket.Key), "*.webp", TimeSpan.FromSeconds(30));
+        // Not the .webp file alone: the upload's own rendition must be counted before `before` is read.
+        await ApiClient.WaitForFileAsync(Path.Combine(_factory.DestinationRoot, "processed", ticket.Key), "_source.json", TimeSpan.FromSeconds(30));
         var before = _factory.RenditionsGenerated;
 
         var responses = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => client.GetImageAsync(ticket.Image("w=640&format=png"))));
