@@ -26,14 +26,16 @@ public sealed class IntermediateFlowTests : IDisposable
         Assert.Equal(original.Length, _factory.OriginalBytesRead);
 
         // The first new size reads the original once more and leaves the intermediate behind.
-        var (_, _, w400) = await client.GetImageAsync(ticket.Image("w=400&format=jpeg"));
+        var (made, _, w400) = await client.GetImageAsync(ticket.Image("w=400&format=jpeg"));
         Assert.Equal((400, 250), (w400.Width, w400.Height));
+        Assert.Contains("intermediate;dur=", made.Headers.GetValues("Server-Timing").Single(), StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(folder, "_intermediate.jpg")));
         var read = _factory.OriginalBytesRead;
         Assert.Equal(2L * original.Length, read);
 
         // Every later size that fits is cut from it.
-        var (_, _, cover) = await client.GetImageAsync(ticket.Image("w=300&h=300&fit=cover"));
+        var (cut, _, cover) = await client.GetImageAsync(ticket.Image("w=300&h=300&fit=cover"));
+        Assert.DoesNotContain("intermediate", cut.Headers.GetValues("Server-Timing").Single(), StringComparison.Ordinal);
         var (_, _, w1200) = await client.GetImageAsync(ticket.Image("w=1200&format=webp"));
         Assert.Equal((300, 300), (cover.Width, cover.Height));
         Assert.Equal((1200, 750), (w1200.Width, w1200.Height));

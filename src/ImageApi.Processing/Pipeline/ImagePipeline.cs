@@ -195,7 +195,7 @@ public sealed class ImagePipeline
             image = Shape(image, plan, spec.Format, quarterTurn: false);
             var resized = clock.Elapsed;
             var content = Encode(image, spec, plan.Pads);
-            var rendition = new RenderedImage(content, spec.Format, image.Width, image.Height, new RenderTimings(decoded, resized - marker, clock.Elapsed - resized));
+            var rendition = new RenderedImage(content, spec.Format, image.Width, image.Height, new RenderTimings(decoded, resized - marker, clock.Elapsed - resized, marker - decoded));
             return new RenditionWithIntermediate(info, rendition, intermediate);
         }
         finally

@@ -9,4 +9,5 @@ public sealed record RenderedImage(byte[] Content, OutputFormat Format, int Widt
 }
 
 /// <summary>Time spent in each stage, for Server-Timing headers and logs.</summary>
-public sealed record RenderTimings(TimeSpan Decode, TimeSpan Resize, TimeSpan Encode);
+/// <param name="Intermediate">Making the intermediate (resize and encode) on the way, when this rendition made one.</param>
+public sealed record RenderTimings(TimeSpan Decode, TimeSpan Resize, TimeSpan Encode, TimeSpan Intermediate = default);

@@ -146,7 +146,7 @@ public sealed partial class RenditionService(
         var stored = clock.Elapsed;
         LogGenerated(logger, key.Value, content.Length, fetched.TotalMilliseconds, rendered.Timings.Decode.TotalMilliseconds,
             rendered.Timings.Resize.TotalMilliseconds, rendered.Timings.Encode.TotalMilliseconds, (stored - renderedAt).TotalMilliseconds);
-        StageTiming[] stages =
+        List<StageTiming> stages =
         [
             new("fetch", fetched),
             new("decode", rendered.Timings.Decode),
@@ -154,6 +154,11 @@ public sealed partial class RenditionService(
             new("encode", rendered.Timings.Encode),
             new("store", stored - renderedAt),
         ];
+        if (rendered.Timings.Intermediate > TimeSpan.Zero)
+        {
+            stages.Insert(2, new("intermediate", rendered.Timings.Intermediate));
+        }
+
         metrics.Generated(content.Length, stages);
         return new GeneratedRendition(content, info.ETag, stages);
     }
@@ -187,7 +192,7 @@ public sealed partial class RenditionService(
             await stores.Destination.PutAsync(RenditionKey.IntermediateFor(key.Source), body, image.ContentType, PutMode.Overwrite, cancellationToken).ConfigureAwait(false);
             var intermediate = new IntermediateRecord(image.Width, image.Height, made.Source.Width, made.Source.Height);
             await records.WriteAsync(key.Source, new SourceRecord(version, null, intermediate), cancellationToken).ConfigureAwait(false);
-            LogIntermediate(logger, key.Source.Value, image.Width, image.Height, image.Content.Length);
+            LogIntermediate(logger, key.Source.Value, image.Width, image.Height, image.Content.Length, made.Rendition.Timings.Intermediate.TotalMilliseconds);
         }
 
         return made.Rendition;
@@ -340,8 +345,8 @@ public sealed partial class RenditionService(
 
     private sealed record GeneratedRendition(byte[] Content, string ETag, IReadOnlyList<StageTiming> Timings);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Intermediate of {Key} made with its first new size: {Width}x{Height}, {Bytes} bytes")]
-    private static partial void LogIntermediate(ILogger logger, string key, int width, int height, int bytes);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Intermediate of {Key} made with its first new size: {Width}x{Height}, {Bytes} bytes, {IntermediateMs:0.0} ms to resize and encode")]
+    private static partial void LogIntermediate(ILogger logger, string key, int width, int height, int bytes, double intermediateMs);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Rendition {Key} served from storage ({Bytes} bytes), cache hit")]
     private static partial void LogServed(ILogger logger, string key, long bytes);
