@@ -231,7 +231,7 @@ public sealed class ImagePipeline
                 image.Frames.RemoveFrame(image.Frames.Count - 1);
             }
 
-            return image;
+            return image is Image<Rgba32> rgba && !info.HasAlpha ? ShrinkToTwiceNeeded(rgba, info, needed) : image;
         }
         catch (Exception ex) when (IsDecoderFailure(ex))
         {
@@ -303,6 +303,23 @@ public sealed class ImagePipeline
         {
             source.Position = start;
         }
+    }
+
+    // What DCT scaling gives JPEGs, box halvings give opaque RGBA images (WebP): while the image stays
+    // at least twice the size needed, so bicubic still makes a last step of 2× or more. Not with
+    // transparency: averaging unpremultiplied pixels would bleed hidden colours into the edges.
+    private Image<Rgba32> ShrinkToTwiceNeeded(Image<Rgba32> image, SourceImageInfo info, Dimensions needed)
+    {
+        var (neededWidth, neededHeight) = info.QuarterTurn ? (needed.Height, needed.Width) : (needed.Width, needed.Height);
+        while (image.Width >= 4 * neededWidth && image.Height >= 4 * neededHeight)
+        {
+            var halved = BoxShrink.Halve(image, _configuration);
+            halved.Metadata.ExifProfile = image.Metadata.ExifProfile;
+            image.Dispose();
+            image = halved;
+        }
+
+        return image;
     }
 
     // The largest of 8, 4 and 2 that leaves the decoded image at least as large as needed.
