@@ -25,7 +25,7 @@ var defaults = new RenditionDefaults();
 // "direct": plain ImageSharp as it comes (its decoders, its parallelism, its WebP effort), always from the original.
 // "service": the pipeline as the service configures it, with the intermediate made at upload.
 var options = engine == "direct"
-    ? new PipelineOptions { Parallelism = Environment.ProcessorCount, WebpMethod = 4, IntermediateMaxDimension = 0, JpegShrinkOnLoad = false }
+    ? new PipelineOptions { Parallelism = Environment.ProcessorCount, WebpMethod = 4, IntermediateMaxDimension = 0, ShrinkOnLoad = false }
     : new PipelineOptions();
 if (Argument("--parallelism") is { } parallelism)
 {

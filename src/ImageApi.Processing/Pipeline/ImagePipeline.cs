@@ -211,12 +211,17 @@ public sealed class ImagePipeline
         return plan.ScaledWidth <= intermediate.Width && plan.ScaledHeight <= intermediate.Height;
     }
 
-    /// <param name="needed">The (oriented) size the image will be resized to; a JPEG is decoded at the smallest DCT scale that keeps it at least this large.</param>
+    /// <param name="needed">
+    /// The (oriented) size the image will be resized to. With shrink on load a JPEG comes back at the
+    /// smallest DCT scale at least this large, an opaque RGBA image halved while at least twice as large.
+    /// </param>
     private Image Decode(Stream source, SourceImageInfo info, IImageFormat format, Dimensions needed, CancellationToken cancellationToken)
     {
         try
         {
-            if (_options.JpegShrinkOnLoad && format is JpegFormat && JpegShrink(info, needed) is > 1 and var shrink
+            // Decoders see the image as stored: a quarter-turned original has its sides swapped.
+            needed = AsStored(info, needed);
+            if (_options.ShrinkOnLoad && format is JpegFormat && JpegShrink(AsStored(info, new Dimensions(info.Width, info.Height)), needed) is > 1 and var shrink
                 && DecodeScaled(source, shrink, cancellationToken) is { } scaled)
             {
                 return scaled;
@@ -231,7 +236,7 @@ public sealed class ImagePipeline
                 image.Frames.RemoveFrame(image.Frames.Count - 1);
             }
 
-            return image is Image<Rgba32> rgba && !info.HasAlpha ? ShrinkToTwiceNeeded(rgba, info, needed) : image;
+            return _options.ShrinkOnLoad && image is Image<Rgba32> rgba && !info.HasAlpha ? ShrinkToTwiceNeeded(rgba, needed) : image;
         }
         catch (Exception ex) when (IsDecoderFailure(ex))
         {
@@ -308,10 +313,9 @@ public sealed class ImagePipeline
     // What DCT scaling gives JPEGs, box halvings give opaque RGBA images (WebP): while the image stays
     // at least twice the size needed, so bicubic still makes a last step of 2× or more. Not with
     // transparency: averaging unpremultiplied pixels would bleed hidden colours into the edges.
-    private Image<Rgba32> ShrinkToTwiceNeeded(Image<Rgba32> image, SourceImageInfo info, Dimensions needed)
+    private Image<Rgba32> ShrinkToTwiceNeeded(Image<Rgba32> image, Dimensions needed)
     {
-        var (neededWidth, neededHeight) = info.QuarterTurn ? (needed.Height, needed.Width) : (needed.Width, needed.Height);
-        while (image.Width >= 4 * neededWidth && image.Height >= 4 * neededHeight)
+        while (image.Width >= 4 * needed.Width && image.Height >= 4 * needed.Height)
         {
             var halved = BoxShrink.Halve(image, _configuration);
             halved.Metadata.ExifProfile = image.Metadata.ExifProfile;
@@ -322,14 +326,15 @@ public sealed class ImagePipeline
         return image;
     }
 
+    private static Dimensions AsStored(SourceImageInfo info, Dimensions oriented) =>
+        info.QuarterTurn ? new Dimensions(oriented.Height, oriented.Width) : oriented;
+
     // The largest of 8, 4 and 2 that leaves the decoded image at least as large as needed.
-    private static int JpegShrink(SourceImageInfo info, Dimensions needed)
+    private static int JpegShrink(Dimensions stored, Dimensions needed)
     {
-        var (width, height) = info.QuarterTurn ? (info.Height, info.Width) : (info.Width, info.Height);
-        var (neededWidth, neededHeight) = info.QuarterTurn ? (needed.Height, needed.Width) : (needed.Width, needed.Height);
         for (var shrink = 8; shrink > 1; shrink /= 2)
         {
-            if ((width + shrink - 1) / shrink >= neededWidth && (height + shrink - 1) / shrink >= neededHeight)
+            if ((stored.Width + shrink - 1) / shrink >= needed.Width && (stored.Height + shrink - 1) / shrink >= needed.Height)
             {
                 return shrink;
             }

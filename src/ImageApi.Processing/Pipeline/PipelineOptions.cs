@@ -23,11 +23,12 @@ public sealed class PipelineOptions
     public int IntermediateMaxDimension { get; set; } = 1600;
 
     /// <summary>
-    /// Decode JPEGs at 1/2, 1/4 or 1/8 of their size when the output is that much smaller (DCT scaling,
-    /// as libjpeg does for libvips), with the service's own decoder; ImageSharp decodes every pixel.
-    /// Off: every file goes to ImageSharp's decoder.
+    /// Shrink on load, as libvips does: JPEGs decoded at 1/2, 1/4 or 1/8 of their size by the service's
+    /// own DCT-scaling decoder when the output is that much smaller, and other opaque RGBA originals
+    /// (WebP) halved by box averaging while they stay twice the size needed. Off: ImageSharp decodes
+    /// every pixel and resizes from there.
     /// </summary>
-    public bool JpegShrinkOnLoad { get; set; } = true;
+    public bool ShrinkOnLoad { get; set; } = true;
 
     /// <summary>JPEG quality of the intermediate.</summary>
     public int IntermediateQuality { get; set; } = 90;
