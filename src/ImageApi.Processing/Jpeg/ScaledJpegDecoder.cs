@@ -668,6 +668,7 @@ internal static class ScaledJpegDecoder
         private void DecodeAcRefine(ref EntropyReader reader, Component c, Span<short> coefficients, ref ulong nonZero, int start, int end, int low)
         {
             var plus = 1 << low;
+            var band = Band(start, end);
             var k = start;
             var bits = reader.Buffer;
             if (_eobRun == 0)
@@ -711,9 +712,16 @@ internal static class ScaledJpegDecoder
 
                     // The new coefficient (or the end of a run of 16, for ZRL) lands on the zero
                     // coefficient after `run` others; the non-zero ones passed get a correction bit each.
-                    var target = NthSetBit(~nonZero & Band(k, end), run);
-                    bits = Refine(bits, ref reader, c, coefficients, nonZero & Band(k, Math.Min(target, end + 1) - 1), plus);
-                    if (target > end)
+                    var ahead = band & ~((1UL << k) - 1);
+                    var zeros = ahead & ~nonZero;
+                    var target = run == 0 ? (zeros == 0 ? 64 : System.Numerics.BitOperations.TrailingZeroCount(zeros)) : NthSetBit(zeros, run);
+                    var passed = nonZero & ahead & (target == 64 ? ulong.MaxValue : (1UL << target) - 1);
+                    if (passed != 0)
+                    {
+                        bits = Refine(bits, ref reader, c, coefficients, passed, plus);
+                    }
+
+                    if (target == 64)
                     {
                         k = end + 1;
                         break;
@@ -747,7 +755,7 @@ internal static class ScaledJpegDecoder
         private static BitBuffer Refine(BitBuffer bits, ref EntropyReader reader, Component c, Span<short> coefficients, ulong pending, int plus)
         {
             var head = c.LastKept == 63 ? pending : pending & ((2UL << c.LastKept) - 1);
-            var rest = System.Numerics.BitOperations.PopCount(pending) - System.Numerics.BitOperations.PopCount(head);
+            var rest = System.Numerics.BitOperations.PopCount(pending ^ head);
             while (head != 0)
             {
                 // Up to 32 correction bits at once, the first in the top bit.
