@@ -22,12 +22,15 @@ internal static class SwaggerSetup
 
     public static WebApplication UseImageApiSwagger(this WebApplication app)
     {
-        app.UseSwagger();
-        app.UseSwaggerUI(options =>
-        {
-            options.SwaggerEndpoint("/swagger/v1/swagger.json", "ImageApi v1");
-            options.DocumentTitle = "ImageApi";
-        });
+        // Only under /swagger: Swagger UI's middleware matches every request's path with a regular
+        // expression, which showed in the profile of serving stored renditions.
+        app.UseWhen(
+            context => context.Request.Path.StartsWithSegments("/swagger", StringComparison.OrdinalIgnoreCase),
+            swagger => swagger.UseSwagger().UseSwaggerUI(options =>
+            {
+                options.SwaggerEndpoint("/swagger/v1/swagger.json", "ImageApi v1");
+                options.DocumentTitle = "ImageApi";
+            }));
         return app;
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using ImageApi.Processing.Naming;
+using Microsoft.Win32.SafeHandles;
 
 namespace ImageApi.Storage;
 
@@ -26,6 +27,10 @@ public sealed class FileObjectStore : IObjectStore
 
     public string Root { get; }
 
+    // Files up to this size are read whole on GET (below the large-object heap's 85 000 bytes, so the
+    // buffer is a cheap short-lived allocation); larger ones are streamed.
+    private const int WholeReadLimit = 80 * 1024;
+
     public Task<ObjectInfo?> HeadAsync(string key, CancellationToken cancellationToken)
     {
         var path = PathOf(key);
@@ -37,12 +42,12 @@ public sealed class FileObjectStore : IObjectStore
         var path = PathOf(key);
         return Task.FromResult(Guard(() =>
         {
-            FileStream stream;
+            SafeFileHandle handle;
             try
             {
                 // Synchronous reads: on Linux "asynchronous" file IO is a thread-pool hop per read, slower
                 // for the small files renditions are.
-                stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 0, FileOptions.SequentialScan);
+                handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, FileOptions.SequentialScan);
             }
             catch (UnauthorizedAccessException) when (Directory.Exists(path))
             {
@@ -51,8 +56,26 @@ public sealed class FileObjectStore : IObjectStore
             }
 
             // Describe the handle we opened, not the path: a rename may have replaced the file since.
-            var length = RandomAccess.GetLength(stream.SafeFileHandle);
-            return new StoredObject(Describe(key, File.GetLastWriteTimeUtc(stream.SafeFileHandle), length), stream);
+            var length = RandomAccess.GetLength(handle);
+            var info = Describe(key, File.GetLastWriteTimeUtc(handle), length);
+            if (length > WholeReadLimit)
+            {
+                return new StoredObject(info, new FileStream(handle, FileAccess.Read, bufferSize: 0));
+            }
+
+            // Most renditions are a few tens of kilobytes: one read, and the file is closed before the
+            // response is written.
+            using (handle)
+            {
+                var bytes = new byte[length];
+                var read = 0;
+                while (read < bytes.Length && RandomAccess.Read(handle, bytes.AsSpan(read), read) is > 0 and var count)
+                {
+                    read += count;
+                }
+
+                return new StoredObject(info, new MemoryStream(bytes, 0, read, writable: false, publiclyVisible: true));
+            }
         }));
     }
 
