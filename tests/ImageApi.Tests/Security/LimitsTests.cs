@@ -95,9 +95,11 @@ public sealed class RenderTimeoutTests : IDisposable
         var factory = _factory;
         var client = factory.CreateClient();
 
-        // A 12-megapixel original: the render takes long enough for the timeout to fire mid-way.
+        // A 49-megapixel original: its render takes a few hundred milliseconds, long enough for the
+        // 1 ms timer to fire mid-way even when the other test assembly keeps both cores busy and the
+        // timer's callback waits its turn (a 12-megapixel one was not, once renders got faster).
         Directory.CreateDirectory(Path.Combine(factory.SourceRoot, "uploads/l"));
-        using (var big = new SixLabors.ImageSharp.Image<SixLabors.ImageSharp.PixelFormats.Rgb24>(4000, 3000))
+        using (var big = new SixLabors.ImageSharp.Image<SixLabors.ImageSharp.PixelFormats.Rgb24>(7000, 7000))
         {
             await SixLabors.ImageSharp.ImageExtensions.SaveAsPngAsync(big, Path.Combine(factory.SourceRoot, "uploads/l/big.png"));
         }
