@@ -69,9 +69,10 @@ def get(port, path, timeout=30.0):
         time.sleep(0.002)
 
 
-def wrk(url):
+def wrk(url, warm_up=True):
     # Warm up first (the .NET JIT moves hot code from ReadyToRun to optimised tier-1 in the first seconds).
-    sh("wrk", "-t2", "-c64", "-d5s", url)
+    if warm_up:
+        sh("wrk", "-t2", "-c64", "-d5s", url)
     text = sh("wrk", "-t2", "-c64", "-d10s", "--latency", url)
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
     def ms(label):
@@ -114,8 +115,8 @@ http {{ access_log off; sendfile on; tcp_nopush on; types {{ image/webp webp; }}
             runs = {"service": [], "nginx": []}
             for round in range(3):
                 print(f"  wrk: service, nginx (round {round + 1} of 3)", file=sys.stderr)
-                runs["service"].append(wrk(f"http://127.0.0.1:{port}{path}"))
-                runs["nginx"].append(wrk(f"http://127.0.0.1:{nginx_port}{nginx_path}"))
+                runs["service"].append(wrk(f"http://127.0.0.1:{port}{path}", warm_up=round == 0))
+                runs["nginx"].append(wrk(f"http://127.0.0.1:{nginx_port}{nginx_path}", warm_up=round == 0))
             cached, static = (min(r, key=lambda m: abs(m["rps"] - statistics.median(x["rps"] for x in r))) for r in runs.values())
         finally:
             service.send_signal(signal.SIGTERM)
@@ -248,7 +249,7 @@ def report(rows, ssim, cached, cold, hardware, versions, started):
         "",
         f"A stored default rendition ({cached['bytes']:,} bytes) served by the service (published with ReadyToRun, folder storage) and the same file "
         "served statically by nginx (`sendfile on`, `worker_processes auto`, access log off), each measured with "
-        "`wrk -t2 -c64 -d10s --latency` on the same two cores, after a 5 s warm-up run of the same command for each; "
+        "`wrk -t2 -c64 -d10s --latency` on the same two cores, after one 5 s warm-up run of the same command for each; "
         "the two are measured in turn, three times each, and the run with the median rate is shown for each.",
         "",
         "| server | requests/s | p50 ms | p99 ms |",

@@ -431,7 +431,7 @@ internal static class ScaledJpegDecoder
                             }
                         }
 
-                        DecodeBlock(ref reader, kind, c, block, start, end, low);
+                        DecodeBlock(ref reader, kind, c, block, start, end, low, band);
                     }
                 }
             }
@@ -450,7 +450,7 @@ internal static class ScaledJpegDecoder
                                 var first = (((mcuRow * c.Vertical) + v) * c.Stride) + (mcu * c.Horizontal);
                                 for (var h = 0; h < c.Horizontal; h++)
                                 {
-                                    DecodeBlock(ref reader, kind, c, first + h, start, end, low);
+                                    DecodeBlock(ref reader, kind, c, first + h, start, end, low, band);
                                 }
                             }
                         }
@@ -504,7 +504,7 @@ internal static class ScaledJpegDecoder
             };
         }
 
-        private void DecodeBlock(ref EntropyReader reader, ScanKind kind, Component c, int block, int start, int end, int low)
+        private void DecodeBlock(ref EntropyReader reader, ScanKind kind, Component c, int block, int start, int end, int low, ulong band)
         {
             var coefficients = c.Coefficients.AsSpan(block * c.SlotCount, c.SlotCount);
             switch (kind)
@@ -527,7 +527,7 @@ internal static class ScaledJpegDecoder
                     DecodeAcFirst(ref reader, c, coefficients, ref c.NonZero[block], start, end, low);
                     break;
                 default:
-                    DecodeAcRefine(ref reader, c, coefficients, ref c.NonZero[block], start, end, low);
+                    DecodeAcRefine(ref reader, c, coefficients, ref c.NonZero[block], start, end, low, band);
                     break;
             }
         }
@@ -543,53 +543,22 @@ internal static class ScaledJpegDecoder
             c.DcPredictor += DecodeDcDifference(ref reader, c.Dc!);
             coefficients[0] = (short)c.DcPredictor;
             var ac = c.Ac!;
-            var fast = ac.FastAc;
             var slots = c.Slots;
             var lastKept = c.LastKept;
             var bits = reader.Buffer;
-            var k = 1;
-            while (k < 64)
+            for (var k = 1; k < 64; k++)
             {
-                if (bits.Count < 32)
+                var run = DecodeAc(ref bits, ref reader, ac, out var value);
+                if (run < 0)
                 {
-                    bits = reader.Refill(bits);
+                    break;
                 }
 
-                var entry = fast[bits.Peek(HuffmanTable.LookaheadBits)];
-                int value;
-                if (entry != 0)
-                {
-                    bits.Skip(entry & 31);
-                    k += (entry >> 5) & 15;
-                    value = entry >> 9;
-                }
-                else
-                {
-                    reader.Buffer = bits;
-                    var symbol = ac.Decode(ref reader);
-                    bits = reader.Buffer;
-                    int run = symbol >> 4, size = symbol & 15;
-                    if (size == 0)
-                    {
-                        if (run != 15)
-                        {
-                            break;
-                        }
-
-                        k += 16;
-                        continue;
-                    }
-
-                    k += run;
-                    value = bits.ReceiveExtend(size);
-                }
-
+                k += run;
                 if (k <= lastKept && slots[k] >= 0)
                 {
                     coefficients[slots[k]] = (short)value;
                 }
-
-                k++;
             }
 
             reader.Buffer = bits;
@@ -604,50 +573,25 @@ internal static class ScaledJpegDecoder
             }
 
             var ac = c.Ac!;
-            var fast = ac.FastAc;
             var bits = reader.Buffer;
-            var k = start;
-            while (k <= end)
+            for (var k = start; k <= end; k++)
             {
-                if (bits.Count < 32)
-                {
-                    bits = reader.Refill(bits);
-                }
-
-                var entry = fast[bits.Peek(HuffmanTable.LookaheadBits)];
-                int value;
-                if (entry != 0)
-                {
-                    bits.Skip(entry & 31);
-                    k += (entry >> 5) & 15;
-                    value = entry >> 9;
-                }
-                else
+                var run = DecodeAc(ref bits, ref reader, ac, out var value);
+                if (run < 0)
                 {
                     reader.Buffer = bits;
-                    var symbol = ac.Decode(ref reader);
-                    int run = symbol >> 4, size = symbol & 15;
-                    if (size == 0)
-                    {
-                        if (run < 15)
-                        {
-                            _eobRun = (1 << run) - 1 + reader.ReadBits(run);
-                            return;
-                        }
+                    _eobRun = (1 << (-1 - run)) - 1 + reader.ReadBits(-1 - run);
+                    return;
+                }
 
-                        bits = reader.Buffer;
-                        k += 16;
-                        continue;
-                    }
-
-                    bits = reader.Buffer;
-                    k += run;
-                    value = bits.ReceiveExtend(size);
+                k += run;
+                if (value == 0)
+                {
+                    continue; // ZRL
                 }
 
                 if (k > 63)
                 {
-                    reader.Buffer = bits;
                     throw new JpegFormatException("a block has more than 64 coefficients");
                 }
 
@@ -656,19 +600,52 @@ internal static class ScaledJpegDecoder
                 {
                     coefficients[c.Slots[k]] = (short)(value * (1 << low));
                 }
-
-                k++;
             }
 
             reader.Buffer = bits;
         }
 
+        /// <summary>
+        /// Decodes one AC symbol and its value bits. Returns the run of zeros before the coefficient
+        /// (<paramref name="value"/> non-zero); 15 with a value of 0 for ZRL (sixteen zeros, counting
+        /// the position it lands on); or −1 − r for an end of band, whose r EOB-run bits are not read.
+        /// </summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static int DecodeAc(ref BitBuffer bits, ref EntropyReader reader, HuffmanTable ac, out int value)
+        {
+            if (bits.Count < 32)
+            {
+                bits = reader.Refill(bits);
+            }
+
+            var entry = ac.FastAc[bits.Peek(HuffmanTable.LookaheadBits)];
+            if (entry != 0)
+            {
+                bits.Skip(entry & 31);
+                value = entry >> 9;
+                return (entry >> 5) & 15;
+            }
+
+            reader.Buffer = bits;
+            var symbol = ac.Decode(ref reader);
+            bits = reader.Buffer;
+            int run = symbol >> 4, size = symbol & 15;
+            if (size == 0)
+            {
+                value = 0;
+                return run == 15 ? 15 : -1 - run;
+            }
+
+            value = bits.ReceiveExtend(size);
+            return run;
+        }
+
         // T.81 G.1.2.3: refines the coefficients already non-zero by one bit and adds new ones of ±1.
         // Runs of zeros are found in the non-zero mask rather than walked one coefficient at a time.
-        private void DecodeAcRefine(ref EntropyReader reader, Component c, Span<short> coefficients, ref ulong nonZero, int start, int end, int low)
+        // `band` is Band(start, end), worked out once per scan.
+        private void DecodeAcRefine(ref EntropyReader reader, Component c, Span<short> coefficients, ref ulong nonZero, int start, int end, int low, ulong band)
         {
             var plus = 1 << low;
-            var band = Band(start, end);
             var k = start;
             var bits = reader.Buffer;
             if (_eobRun == 0)
