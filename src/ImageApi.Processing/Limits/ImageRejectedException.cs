@@ -23,9 +23,17 @@ public sealed class SourceTooManyPixelsException(int width, int height, long lim
     public long Limit { get; } = limit;
 }
 
-/// <summary>The original is a GIF with more frames than <see cref="ProcessingLimits.MaxGifFrames"/>.</summary>
-public sealed class SourceTooManyFramesException(int limit)
-    : ImageRejectedException($"The original is a GIF with more than {limit} frames, the most this service reads.")
+/// <summary>The original is an animation with more frames than <see cref="ProcessingLimits.MaxFrames"/>.</summary>
+public sealed class SourceTooManyFramesException(int frames, int limit)
+    : ImageRejectedException($"The original is an animation of {frames} frames; the most this service reads is {limit}.")
+{
+    public int Frames { get; } = frames;
+    public int Limit { get; } = limit;
+}
+
+/// <summary>The original is a JPEG with more scans than <see cref="ProcessingLimits.MaxJpegScans"/> (counted from its markers).</summary>
+public sealed class SourceTooManyScansException(int limit)
+    : ImageRejectedException($"The original cannot be decoded: it is a JPEG with more than {limit} scans, the most this service decodes (real progressive JPEGs have about ten).")
 {
     public int Limit { get; } = limit;
 }
@@ -51,6 +59,16 @@ public sealed class UnsupportedImageFormatException(string? detectedFormat, IRea
 public sealed class UndecodableImageException(string reason, Exception? inner = null)
     : ImageRejectedException($"The original cannot be decoded: {reason}", inner);
 
-/// <summary>Decoding the original needs a buffer larger than <see cref="ProcessingLimits.MaxAllocationMegabytes"/>.</summary>
-public sealed class SourceNeedsTooMuchMemoryException(int limitMegabytes, Exception inner)
-    : ImageRejectedException($"Decoding the original needs more than the {limitMegabytes} MB allowed for one buffer.", inner);
+/// <summary>The original's decoded pixels would take more than <see cref="ProcessingLimits.MaxDecodedMegabytes"/>.</summary>
+public sealed class SourceNeedsTooMuchMemoryException(long bytes, int limitMegabytes)
+    : ImageRejectedException($"The original's pixels would take {bytes / (1024 * 1024)} MB of memory to decode; the limit is {limitMegabytes} MB.")
+{
+    public long Bytes { get; } = bytes;
+}
+
+/// <summary>
+/// Every render together already holds <see cref="ProcessingLimits.DecodeBudgetMegabytes"/>, and no
+/// room came free within <see cref="ProcessingLimits.DecodeBudgetWait"/>. Transient: retry shortly.
+/// </summary>
+public sealed class DecodeBudgetExhaustedException(long bytes, int budgetMegabytes)
+    : Exception($"The service is busy decoding other images (this one needs {Math.Max(1, bytes / (1024 * 1024))} MB of its {budgetMegabytes} MB budget). Try again shortly.");

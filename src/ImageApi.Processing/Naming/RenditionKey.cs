@@ -17,7 +17,7 @@ public sealed record RenditionKey
     {
         Source = source;
         Spec = spec;
-        Value = PrefixFor(source) + Variant(spec) + "." + spec.Format.Extension();
+        Value = PrefixFor(source) + Variant(spec) + "." + spec.Format.Extension;
     }
 
     public SourceKey Source { get; }

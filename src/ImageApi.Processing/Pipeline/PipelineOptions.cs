@@ -4,17 +4,16 @@ namespace ImageApi.Processing.Pipeline;
 public sealed class PipelineOptions
 {
     /// <summary>
-    /// Threads one rendition may use. 1: concurrent requests already keep every core busy, and
-    /// splitting each one across threads only adds contention.
+    /// libvips threads per render. 1: concurrent requests already keep every core busy, and splitting
+    /// each one across threads only adds contention.
     /// </summary>
     public int Parallelism { get; set; } = 1;
 
-    /// <summary>
-    /// ImageSharp's WebP effort, 0 (fastest) to 6. 4, ImageSharp's default, spends 70–120 ms on an 800 px
-    /// image for files ~13 % smaller than 1's; 3 costs nearly as much; 2 spends 12–20 ms; 1 saves a
-    /// third of that for files 2 % larger than 2's.
-    /// </summary>
-    public int WebpMethod { get; set; } = 1;
+    /// <summary>libwebp's effort, 0 (fastest) to 6 (sharp's default is 4).</summary>
+    public int WebpEffort { get; set; } = 4;
+
+    /// <summary>libaom's effort for AVIF, 0 (fastest) to 9 (sharp's default is 4).</summary>
+    public int AvifEffort { get; set; } = 4;
 
     /// <summary>
     /// Long-edge size of the intermediate made with an original's first new size, from which later sizes
@@ -22,14 +21,9 @@ public sealed class PipelineOptions
     /// </summary>
     public int IntermediateMaxDimension { get; set; } = 1600;
 
-    /// <summary>
-    /// Shrink on load, as libvips does: JPEGs decoded at 1/2, 1/4 or 1/8 of their size by the service's
-    /// own DCT-scaling decoder when the output is that much smaller, and other opaque RGBA originals
-    /// (WebP) halved by box averaging while they stay twice the size needed. Off: ImageSharp decodes
-    /// every pixel and resizes from there.
-    /// </summary>
-    public bool ShrinkOnLoad { get; set; } = true;
-
-    /// <summary>JPEG quality of the intermediate.</summary>
+    /// <summary>Quality of the intermediate (JPEG for opaque originals, WebP with lossless alpha for the others).</summary>
     public int IntermediateQuality { get; set; } = 90;
+
+    /// <summary>Shrink on load: JPEGs decoded at 1/2, 1/4 or 1/8 scale and WebPs scaled while decoded when the output is that much smaller.</summary>
+    public bool ShrinkOnLoad { get; set; } = true;
 }

@@ -4,10 +4,11 @@ using ImageApi.Processing.Transforms;
 namespace ImageApi.Processing.Pipeline;
 
 /// <summary>
-/// The geometry of a rendition, worked out from the original's (oriented) size before any pixel is
-/// decoded: resize to <see cref="ScaledWidth"/>×<see cref="ScaledHeight"/>, then crop (cover) or pad
-/// (contain) to <see cref="Width"/>×<see cref="Height"/>. Computed from the original's size only, so a
-/// rendition cut from the intermediate has exactly the geometry of one made from the original.
+/// The geometry of a rendition, worked out once from the original's (oriented) size before any pixel
+/// is decoded: resize to <see cref="ScaledWidth"/>×<see cref="ScaledHeight"/>, then crop (cover) at
+/// <see cref="CropLeft"/>,<see cref="CropTop"/> or pad (contain) to <see cref="Width"/>×<see cref="Height"/>.
+/// Computed from the original's size only, so a rendition cut from the intermediate has exactly the
+/// geometry of one made from the original.
 /// </summary>
 public readonly record struct ResizePlan(int Width, int Height, int ScaledWidth, int ScaledHeight, FitMode Fit)
 {
@@ -15,17 +16,32 @@ public readonly record struct ResizePlan(int Width, int Height, int ScaledWidth,
 
     public bool Pads => Fit == FitMode.Contain && (ScaledWidth != Width || ScaledHeight != Height);
 
+    /// <summary>Where a cover crop starts in the scaled image (centred).</summary>
+    public int CropLeft => (ScaledWidth - Width) / 2;
+
+    public int CropTop => (ScaledHeight - Height) / 2;
+
+    /// <summary>Where a contain pad places the scaled image (centred).</summary>
+    public int PadLeft => (Width - ScaledWidth) / 2;
+
+    public int PadTop => (Height - ScaledHeight) / 2;
+
+    public long Pixels => (long)Width * Height;
+
     /// <summary>Plans a rendition of a (correctly oriented) <paramref name="sourceWidth"/>×<paramref name="sourceHeight"/> image.</summary>
+    /// <param name="allowEnlargement">
+    /// Off: the output is never larger than the original in either dimension; a box larger than the
+    /// original keeps its aspect ratio at the largest size the original allows.
+    /// </param>
     /// <exception cref="OutputTooLargeException">The output would exceed <paramref name="maxWidth"/>×<paramref name="maxHeight"/>.</exception>
-    public static ResizePlan For(int sourceWidth, int sourceHeight, RenditionSpec spec, int maxWidth, int maxHeight)
+    public static ResizePlan For(int sourceWidth, int sourceHeight, RenditionSpec spec, int maxWidth, int maxHeight, bool allowEnlargement = false)
     {
+        ArgumentNullException.ThrowIfNull(spec);
         var plan = spec.Fit switch
         {
             // A single dimension is always canonicalised to Inside, so the other modes have both.
-            FitMode.Cover => Cover(sourceWidth, sourceHeight, spec.Width!.Value, spec.Height!.Value),
-            FitMode.Contain => Contain(sourceWidth, sourceHeight, spec.Width!.Value, spec.Height!.Value),
-            FitMode.Fill => new ResizePlan(spec.Width!.Value, spec.Height!.Value, spec.Width.Value, spec.Height.Value, FitMode.Fill),
-            _ => Inside(sourceWidth, sourceHeight, spec.Width, spec.Height),
+            FitMode.Inside => Inside(sourceWidth, sourceHeight, spec.Width, spec.Height, allowEnlargement),
+            _ => Box(sourceWidth, sourceHeight, spec.Width!.Value, spec.Height!.Value, spec.Fit, allowEnlargement),
         };
 
         if (plan.Width > maxWidth || plan.Height > maxHeight)
@@ -36,12 +52,12 @@ public readonly record struct ResizePlan(int Width, int Height, int ScaledWidth,
         return plan;
     }
 
-    private static ResizePlan Inside(int sourceWidth, int sourceHeight, int? width, int? height)
+    private static ResizePlan Inside(int sourceWidth, int sourceHeight, int? width, int? height, bool allowEnlargement)
     {
-        var scale = Math.Min(1.0, Math.Min(
+        var scale = Math.Min(
             width is { } w ? (double)w / sourceWidth : double.PositiveInfinity,
-            height is { } h ? (double)h / sourceHeight : double.PositiveInfinity));
-        if (scale >= 1.0)
+            height is { } h ? (double)h / sourceHeight : double.PositiveInfinity);
+        if (!allowEnlargement && scale >= 1.0)
         {
             return new ResizePlan(sourceWidth, sourceHeight, sourceWidth, sourceHeight, FitMode.Inside);
         }
@@ -52,25 +68,31 @@ public readonly record struct ResizePlan(int Width, int Height, int ScaledWidth,
         return new ResizePlan(outWidth, outHeight, outWidth, outHeight, FitMode.Inside);
     }
 
-    private static ResizePlan Cover(int sourceWidth, int sourceHeight, int width, int height)
+    private static ResizePlan Box(int sourceWidth, int sourceHeight, int width, int height, FitMode fit, bool allowEnlargement)
     {
-        var scale = Math.Max((double)width / sourceWidth, (double)height / sourceHeight);
-        return new ResizePlan(
-            width,
-            height,
-            Math.Max(width, (int)Math.Round(sourceWidth * scale)),
-            Math.Max(height, (int)Math.Round(sourceHeight * scale)),
-            FitMode.Cover);
-    }
+        if (!allowEnlargement && (width > sourceWidth || height > sourceHeight))
+        {
+            var shrink = Math.Min((double)sourceWidth / width, (double)sourceHeight / height);
+            width = Math.Clamp((int)Math.Round(width * shrink), 1, sourceWidth);
+            height = Math.Clamp((int)Math.Round(height * shrink), 1, sourceHeight);
+        }
 
-    private static ResizePlan Contain(int sourceWidth, int sourceHeight, int width, int height)
-    {
-        var scale = Math.Min((double)width / sourceWidth, (double)height / sourceHeight);
-        return new ResizePlan(
-            width,
-            height,
-            Math.Clamp((int)Math.Round(sourceWidth * scale), 1, width),
-            Math.Clamp((int)Math.Round(sourceHeight * scale), 1, height),
-            FitMode.Contain);
+        switch (fit)
+        {
+            case FitMode.Cover:
+                var cover = Math.Max((double)width / sourceWidth, (double)height / sourceHeight);
+                return new ResizePlan(width, height,
+                    Math.Max(width, (int)Math.Round(sourceWidth * cover)),
+                    Math.Max(height, (int)Math.Round(sourceHeight * cover)),
+                    FitMode.Cover);
+            case FitMode.Contain:
+                var contain = Math.Min((double)width / sourceWidth, (double)height / sourceHeight);
+                return new ResizePlan(width, height,
+                    Math.Clamp((int)Math.Round(sourceWidth * contain), 1, width),
+                    Math.Clamp((int)Math.Round(sourceHeight * contain), 1, height),
+                    FitMode.Contain);
+            default:
+                return new ResizePlan(width, height, width, height, FitMode.Fill);
+        }
     }
 }

@@ -45,7 +45,7 @@ public sealed class TransformSigner
         // CloudFront turns format=auto into format=webp for browsers that take WebP; a URL signed
         // for auto must keep working there (webp is what auto would have chosen anyway).
         var candidates = new List<string> { Payload(key, transform.SignedQuery) };
-        if (transform.Request.Format == RequestedFormat.Webp && transform.SignedQuery.Contains("format=webp", StringComparison.Ordinal))
+        if (transform.Request.Format == Formats.OutputFormats.Webp && transform.SignedQuery.Contains("format=webp", StringComparison.Ordinal))
         {
             candidates.Add(Payload(key, transform.SignedQuery.Replace("format=webp", "format=auto", StringComparison.Ordinal)));
         }

@@ -1,3 +1,5 @@
+using ImageApi.Processing.Formats;
+
 namespace ImageApi.Processing.Transforms;
 
 /// <summary>
@@ -9,10 +11,25 @@ public sealed class RenditionDefaults
     public int Width { get; set; } = 800;
     public int Height { get; set; } = 800;
     public FitMode Fit { get; set; } = FitMode.Inside;
-    public OutputFormat Format { get; set; } = OutputFormat.Webp;
+    /// <summary>The default format's name (a format of <see cref="OutputFormats"/>; not <c>auto</c>).</summary>
+    public string Format { get; set; } = "webp";
+
+    /// <summary>The quality of WebP and JPEG when a request gives none; other lossy formats use their registry default.</summary>
     public int Quality { get; set; } = 80;
+
+    /// <summary>The default format (<see cref="Format"/>, looked up).</summary>
+    public OutputFormat OutputFormat => OutputFormats.Find(Format) ?? throw new InvalidOperationException($"Renditions:Format '{Format}' is not an output format.");
+
+    /// <summary>The quality a lossy format gets when a request gives none.</summary>
+    public int QualityFor(OutputFormat format) => format == OutputFormats.Webp || format == OutputFormats.Jpeg ? Quality : format.DefaultQuality;
     public int MaxWidth { get; set; } = 4096;
     public int MaxHeight { get; set; } = 4096;
+
+    /// <summary>
+    /// Off (the default): the output is never larger than the original in either dimension; a box larger
+    /// than the original keeps its aspect ratio at the largest size the original allows.
+    /// </summary>
+    public bool AllowEnlargement { get; set; }
 
     /// <summary>When not empty, the only widths a request may ask for (each new size is new work to do and store).</summary>
     public IList<int> AllowedWidths { get; set; } = [];

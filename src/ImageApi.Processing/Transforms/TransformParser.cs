@@ -1,4 +1,5 @@
 using System.Globalization;
+using ImageApi.Processing.Formats;
 
 namespace ImageApi.Processing.Transforms;
 
@@ -20,7 +21,9 @@ public sealed class TransformParser(RenditionDefaults defaults)
     private static readonly string[] SignedOrder = [Width, Height, Fit, Format, Quality, Expires];
 
     public static IReadOnlyList<string> FitValues { get; } = ["inside", "cover", "contain", "fill"];
-    public static IReadOnlyList<string> FormatValues { get; } = ["webp", "jpeg", "png", "gif", "auto"];
+    public const string AutoFormat = "auto";
+
+    public static IReadOnlyList<string> FormatValues { get; } = [.. OutputFormats.All.Select(f => f.Name), AutoFormat];
 
     // Digits only: "+400", " 400", "4e2" and "400.0" would otherwise all be other spellings of 400.
     private const int MaxDigits = 6;
@@ -47,8 +50,8 @@ public sealed class TransformParser(RenditionDefaults defaults)
         var seen = new HashSet<string>(StringComparer.Ordinal);
         int? width = null, height = null;
         var fit = defaults.Fit;
-        var format = defaults.Format.AsRequested();
-        var quality = defaults.Quality;
+        var format = defaults.OutputFormat;
+        int? quality = null;
         string? signature = null;
         long? expires = null;
         var signed = new SortedDictionary<int, string>();
@@ -81,7 +84,7 @@ public sealed class TransformParser(RenditionDefaults defaults)
                     break;
                 case Quality:
                     var q = ParseInt(name, value, 1, 100, AllowedQualities, errors);
-                    quality = q ?? quality;
+                    quality = q;
                     Sign(signed, name, q);
                     break;
                 case Fit:
@@ -90,9 +93,17 @@ public sealed class TransformParser(RenditionDefaults defaults)
                     Sign(signed, name, f?.ToString());
                     break;
                 case Format:
-                    var r = ParseEnum<RequestedFormat>(name, value, FormatValues, errors);
-                    format = r ?? format;
-                    Sign(signed, name, r?.ToString());
+                    var lower = value.ToLowerInvariant();
+                    if (FormatValues.Contains(lower))
+                    {
+                        format = OutputFormats.Find(lower);
+                        Sign(signed, name, lower);
+                    }
+                    else
+                    {
+                        errors.Add(new ParameterError(name, $"'{name}' must be one of {string.Join(", ", FormatValues)}; got '{Truncate(value)}'.", string.Join(", ", FormatValues)));
+                    }
+
                     break;
                 case Expires:
                     expires = ParseExpiry(value, errors);

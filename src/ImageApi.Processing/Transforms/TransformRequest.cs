@@ -1,3 +1,5 @@
+using ImageApi.Processing.Formats;
+
 namespace ImageApi.Processing.Transforms;
 
 /// <summary>
@@ -8,12 +10,16 @@ namespace ImageApi.Processing.Transforms;
 /// Canonical form: when both dimensions are omitted the default box is filled in; when only one is
 /// given, <see cref="Fit"/> cannot change the output and is always <see cref="FitMode.Inside"/>.
 /// </remarks>
-public sealed record TransformRequest(int? Width, int? Height, FitMode Fit, RequestedFormat Format, int Quality)
+/// <param name="Format">The format asked for; null for <c>format=auto</c>, negotiated on <c>Accept</c>.</param>
+/// <param name="Quality">The quality asked for; null when the request gives none (the format's default applies).</param>
+public sealed record TransformRequest(int? Width, int? Height, FitMode Fit, OutputFormat? Format, int? Quality)
 {
     public static TransformRequest Default(RenditionDefaults defaults) =>
-        Create(null, null, defaults.Fit, defaults.Format.AsRequested(), defaults.Quality, defaults);
+        Create(null, null, defaults.Fit, defaults.OutputFormat, null, defaults);
 
-    internal static TransformRequest Create(int? width, int? height, FitMode fit, RequestedFormat format, int quality, RenditionDefaults defaults)
+    public bool IsAuto => Format is null;
+
+    internal static TransformRequest Create(int? width, int? height, FitMode fit, OutputFormat? format, int? quality, RenditionDefaults defaults)
     {
         if (width is null && height is null)
         {
@@ -30,27 +36,30 @@ public sealed record TransformRequest(int? Width, int? Height, FitMode Fit, Requ
     }
 
     /// <summary>
-    /// Fixes the output format. <c>auto</c> becomes WebP when the client accepts it, otherwise PNG for
-    /// sources with transparency and JPEG for the rest.
+    /// Fixes the output format and quality. <c>auto</c> becomes AVIF when the client takes it and the
+    /// output has at most <paramref name="autoAvifMaxPixels"/> pixels (AVIF's encode time grows with
+    /// the area), then WebP when the client takes it, otherwise PNG for sources with transparency and
+    /// JPEG for the rest.
     /// </summary>
-    public RenditionSpec Resolve(bool clientAcceptsWebp, bool sourceHasAlpha)
+    /// <param name="outputPixels">The output's area, from the plan; only read for <c>auto</c>.</param>
+    public RenditionSpec Resolve(FormatSupport accepts, bool sourceHasAlpha, long outputPixels, long autoAvifMaxPixels, RenditionDefaults defaults)
     {
-        var format = Format switch
-        {
-            RequestedFormat.Webp => OutputFormat.Webp,
-            RequestedFormat.Jpeg => OutputFormat.Jpeg,
-            RequestedFormat.Png => OutputFormat.Png,
-            RequestedFormat.Gif => OutputFormat.Gif,
-            RequestedFormat.Auto when clientAcceptsWebp => OutputFormat.Webp,
-            RequestedFormat.Auto when sourceHasAlpha => OutputFormat.Png,
-            RequestedFormat.Auto => OutputFormat.Jpeg,
-            _ => throw new InvalidOperationException($"Unknown format {Format}."),
-        };
-        return new RenditionSpec(Width, Height, Fit, format, format.IsLossy() ? Quality : null);
+        var format = Format
+            ?? (accepts.Avif && outputPixels <= autoAvifMaxPixels ? OutputFormats.Avif
+            : accepts.Webp ? OutputFormats.Webp
+            : sourceHasAlpha ? OutputFormats.Png
+            : OutputFormats.Jpeg);
+        return new RenditionSpec(Width, Height, Fit, format, format.IsLossy ? Quality ?? defaults.QualityFor(format) : null);
     }
 
-    /// <summary>Whether resolving needs to know if the source has transparency.</summary>
-    public bool NeedsSourceAlpha(bool clientAcceptsWebp) => Format == RequestedFormat.Auto && !clientAcceptsWebp;
+    /// <summary>Fixes a request whose format is not <c>auto</c>: nothing about the client or source can change it.</summary>
+    /// <exception cref="InvalidOperationException">The request is <c>auto</c>.</exception>
+    public RenditionSpec Resolve(RenditionDefaults defaults) =>
+        Format is null ? throw new InvalidOperationException("format=auto needs the client's Accept header and the source's facts.")
+        : Resolve(FormatSupport.None, false, 0, 0, defaults);
+
+    /// <summary>Whether resolving needs to know the source (its transparency or its size).</summary>
+    public bool NeedsSourceFacts(FormatSupport accepts) => Format is null && (accepts.Avif || !accepts.Webp);
 }
 
 /// <summary>
@@ -58,3 +67,11 @@ public sealed record TransformRequest(int? Width, int? Height, FitMode Fit, Requ
 /// <see cref="Quality"/> is null for lossless formats, where it would not change the output.
 /// </summary>
 public sealed record RenditionSpec(int? Width, int? Height, FitMode Fit, OutputFormat Format, int? Quality);
+
+/// <summary>The formats beyond JPEG and PNG a client takes, from its <c>Accept</c> header.</summary>
+public readonly record struct FormatSupport(bool Webp, bool Avif)
+{
+    public static FormatSupport None => default;
+
+    public static FormatSupport All => new(true, true);
+}
