@@ -75,7 +75,7 @@ public sealed class ImagePipeline
         using var context = new PipelineContext(bytes, info, spec, plan, _encoder, cancellationToken);
         Run(_prepare, context);
         Run(_finish, context);
-        return new RenderedImage(context.Output!, spec.Format, plan.Width, plan.Height, new RenderTimings(inspected, clock.Elapsed - inspected));
+        return new RenderedImage(context.Output!, spec.Format, plan.Width, plan.Height, new RenderTimings(inspected, clock.Elapsed - inspected)) { Source = info };
     }
 
     /// <summary>
@@ -107,7 +107,7 @@ public sealed class ImagePipeline
             using var context = new PipelineContext(bytes, info, spec, plan, _encoder, cancellationToken);
             Run(_prepare, context);
             Run(_finish, context);
-            var only = new RenderedImage(context.Output!, spec.Format, plan.Width, plan.Height, new RenderTimings(inspected, clock.Elapsed - inspected));
+            var only = new RenderedImage(context.Output!, spec.Format, plan.Width, plan.Height, new RenderTimings(inspected, clock.Elapsed - inspected)) { Source = info };
             return new RenditionWithIntermediate(info, only, null);
         }
 
@@ -126,7 +126,7 @@ public sealed class ImagePipeline
         context2.Image = prepared.Image;
         new ResizeStep().Run(context2);
         Run(_finish, context2);
-        var rendition = new RenderedImage(context2.Output!, spec.Format, plan.Width, plan.Height, new RenderTimings(inspected, clock.Elapsed - made, made - inspected));
+        var rendition = new RenderedImage(context2.Output!, spec.Format, plan.Width, plan.Height, new RenderTimings(inspected, clock.Elapsed - made, made - inspected)) { Source = info };
         return new RenditionWithIntermediate(info, rendition, intermediate);
     }
 

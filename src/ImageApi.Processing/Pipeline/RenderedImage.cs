@@ -6,6 +6,9 @@ namespace ImageApi.Processing.Pipeline;
 public sealed record RenderedImage(byte[] Content, OutputFormat Format, int Width, int Height, RenderTimings Timings)
 {
     public string ContentType => Format.ContentType;
+
+    /// <summary>What the header of the image rendered from said (an intermediate's, when cut from one).</summary>
+    public SourceImageInfo? Source { get; init; }
 }
 
 /// <summary>Time spent in each stage, for Server-Timing headers and logs.</summary>

@@ -18,6 +18,13 @@ public sealed class DeliveryOptions
     /// </summary>
     public long RedirectAboveBytes { get; set; }
 
+    /// <summary>
+    /// <c>format=auto</c> answers AVIF (to clients that accept it) only for outputs of at most this many
+    /// pixels: AVIF's encode time grows with the area much faster than WebP's (docs/benchmarks.md).
+    /// 0: never AVIF for <c>auto</c>; <c>format=avif</c> is always AVIF.
+    /// </summary>
+    public long AutoAvifMaxPixels { get; set; } = 1_000_000;
+
     /// <summary>How long such a presigned GET stays valid; the 302 itself is cacheable for half of it.</summary>
     public TimeSpan RedirectUrlExpiry { get; set; } = TimeSpan.FromMinutes(10);
 

@@ -63,10 +63,17 @@ public static class ImageApiServices
         services.AddSingleton<SignaturePolicy>();
 
         AddValidated<PipelineOptions>(services, OptionsValidators.PipelineSection);
-        services.AddSingleton(sp => new ImagePipeline(Get<ProcessingLimits>(sp), Get<RenditionDefaults>(sp), Get<PipelineOptions>(sp)));
+        services.AddSingleton(sp => new DecodeBudget(Get<ProcessingLimits>(sp)));
+        services.AddSingleton(sp => Get<ProcessingLimits>(sp));
+        services.AddSingleton(sp => new ImagePipeline(Get<ProcessingLimits>(sp), Get<RenditionDefaults>(sp), Get<PipelineOptions>(sp), sp.GetRequiredService<DecodeBudget>()));
         services.AddSingleton(sp => new TransformParser(Get<RenditionDefaults>(sp)));
         services.AddStorage();
         services.AddSingleton<RenditionService>();
+        services.AddSingleton<RenditionFlights>();
+        services.AddSingleton<RenditionQuota>();
+        services.AddSingleton<Rejections>();
+        services.AddSingleton<Originals>();
+        services.AddSingleton<Intermediates>();
         services.AddSingleton<RenditionMetrics>();
         services.AddImageApiTelemetry();
         services.AddSingleton<SourceRecords>();

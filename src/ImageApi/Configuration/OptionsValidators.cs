@@ -41,7 +41,8 @@ internal sealed class OptionsValidators :
     {
         var failures = new Failures(PipelineSection);
         failures.Require(options.Parallelism is >= 1 and <= 64, "Parallelism", $"must be from 1 to 64 (was {options.Parallelism})");
-        failures.Require(options.WebpMethod is >= 0 and <= 6, "WebpMethod", $"must be from 0 to 6 (was {options.WebpMethod})");
+        failures.Require(options.WebpEffort is >= 0 and <= 6, "WebpEffort", $"must be from 0 to 6 (was {options.WebpEffort})");
+        failures.Require(options.AvifEffort is >= 0 and <= 9, "AvifEffort", $"must be from 0 to 9 (was {options.AvifEffort})");
         failures.Require(options.IntermediateMaxDimension == 0 || options.IntermediateMaxDimension is >= 256 and <= 8192, "IntermediateMaxDimension", $"must be 0 (none) or from 256 to 8192 (was {options.IntermediateMaxDimension})");
         failures.Require(options.IntermediateQuality is >= 50 and <= 100, "IntermediateQuality", $"must be from 50 to 100 (was {options.IntermediateQuality})");
         return failures.Result;
@@ -127,6 +128,7 @@ internal sealed class OptionsValidators :
         var failures = new Failures(DeliveryOptions.Section);
         failures.Require(options.CacheMaxAgeSeconds >= 0, "CacheMaxAgeSeconds", $"must be 0 or more (was {options.CacheMaxAgeSeconds})");
         failures.Require(options.RedirectAboveBytes >= 0, "RedirectAboveBytes", $"must be 0 (never) or more (was {options.RedirectAboveBytes})");
+        failures.Require(options.AutoAvifMaxPixels >= 0, "AutoAvifMaxPixels", $"must be 0 (never AVIF for format=auto) or more (was {options.AutoAvifMaxPixels})");
         failures.Require(options.RedirectUrlExpiry >= TimeSpan.FromSeconds(10) && options.RedirectUrlExpiry <= TimeSpan.FromDays(7), "RedirectUrlExpiry", $"must be from 00:00:10 to 7.00:00:00 (was {options.RedirectUrlExpiry})");
         return failures.Result;
     }
@@ -140,7 +142,7 @@ internal sealed class OptionsValidators :
         failures.Require(options.Height >= 1 && options.Height <= options.MaxHeight, "Height", $"must be from 1 to Renditions:MaxHeight ({options.MaxHeight}) (was {options.Height})");
         failures.Require(options.Quality is >= 1 and <= 100, "Quality", $"must be from 1 to 100 (was {options.Quality})");
         failures.Require(Enum.IsDefined(options.Fit), "Fit", "must be Inside, Cover, Contain or Fill");
-        failures.Require(Enum.IsDefined(options.Format), "Format", "must be Webp, Jpeg, Png or Gif");
+        failures.Require(Processing.Formats.OutputFormats.Find(options.Format) is not null, "Format", $"must be one of {string.Join(", ", Processing.Formats.OutputFormats.All.Select(f => f.Name))} (was '{options.Format}')");
         failures.Require(options.AllowedWidths.All(w => w >= 1 && w <= options.MaxWidth), "AllowedWidths", $"must each be from 1 to Renditions:MaxWidth ({options.MaxWidth})");
         failures.Require(options.AllowedHeights.All(h => h >= 1 && h <= options.MaxHeight), "AllowedHeights", $"must each be from 1 to Renditions:MaxHeight ({options.MaxHeight})");
         return failures.Result;
@@ -151,8 +153,11 @@ internal sealed class OptionsValidators :
         var failures = new Failures(LimitsSection);
         failures.Require(options.MaxSourceBytes >= 1, "MaxSourceBytes", $"must be at least 1 (was {options.MaxSourceBytes})");
         failures.Require(options.MaxSourcePixels >= 1, "MaxSourcePixels", $"must be at least 1 (was {options.MaxSourcePixels})");
-        failures.Require(options.MaxGifFrames >= 1, "MaxGifFrames", $"must be at least 1 (was {options.MaxGifFrames})");
-        failures.Require(options.MaxAllocationMegabytes is >= 16 and <= 4096, "MaxAllocationMegabytes", $"must be from 16 to 4096 (was {options.MaxAllocationMegabytes})");
+        failures.Require(options.MaxFrames >= 1, "MaxFrames", $"must be at least 1 (was {options.MaxFrames})");
+        failures.Require(options.MaxJpegScans >= 1, "MaxJpegScans", $"must be at least 1 (was {options.MaxJpegScans})");
+        failures.Require(options.MaxDecodedMegabytes is >= 1 and <= 16384, "MaxDecodedMegabytes", $"must be from 1 to 16384 (was {options.MaxDecodedMegabytes})");
+        failures.Require(options.DecodeBudgetMegabytes >= options.MaxDecodedMegabytes && options.DecodeBudgetMegabytes <= 65536, "DecodeBudgetMegabytes", $"must be from Limits:MaxDecodedMegabytes ({options.MaxDecodedMegabytes}) to 65536, so one image alone always fits (was {options.DecodeBudgetMegabytes})");
+        failures.Require(options.DecodeBudgetWait >= TimeSpan.Zero && options.DecodeBudgetWait <= TimeSpan.FromMinutes(1), "DecodeBudgetWait", $"must be from 00:00:00 to 00:01:00 (was {options.DecodeBudgetWait})");
         return failures.Result;
     }
 

@@ -56,9 +56,10 @@ public sealed partial class SourceEventHandler(
             LogReplaced(logger, key.Value, record.ETag, original.ETag, deleted);
         }
 
+        SourceFacts? facts;
         try
         {
-            await renditions.PrepareAsync(key, original, cancellationToken).ConfigureAwait(false);
+            facts = await renditions.PrepareAsync(key, original, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is ImageRejectedException or SourceNotFoundException)
         {
@@ -68,7 +69,7 @@ public sealed partial class SourceEventHandler(
             return SourceEventOutcome.Rejected;
         }
 
-        await records.WriteAsync(key, new SourceRecord(original.ETag, null), cancellationToken).ConfigureAwait(false);
+        await records.WriteAsync(key, new SourceRecord(original.ETag, null, null, facts), cancellationToken).ConfigureAwait(false);
         LogCreated(logger, key.Value, original.ETag);
         return record is null ? SourceEventOutcome.RenditionMade : SourceEventOutcome.RenditionReplaced;
     }

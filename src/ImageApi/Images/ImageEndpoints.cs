@@ -1,5 +1,6 @@
 using ImageApi.Configuration;
 using ImageApi.OpenApi;
+using ImageApi.Processing.Formats;
 using ImageApi.Processing.Naming;
 using ImageApi.Processing.Transforms;
 using ImageApi.Security;
@@ -25,7 +26,7 @@ public static class ImageEndpoints
                 "rendition (fit inside 800×800, WebP, quality 80), the one made at upload. Parameter order, case " +
                 "and explicitly spelled defaults never create a second rendition.")
             .WithMetadata(new TransformParametersMetadata())
-            .Produces(StatusCodes.Status200OK, contentType: "image/webp", additionalContentTypes: ["image/jpeg", "image/png", "image/gif"])
+            .Produces(StatusCodes.Status200OK, contentType: OutputFormats.All[0].ContentType, additionalContentTypes: [.. OutputFormats.All.Skip(1).Select(f => f.ContentType)])
             .Produces(StatusCodes.Status302Found)
             .Produces(StatusCodes.Status304NotModified)
             .ProducesProblem(StatusCodes.Status400BadRequest)
@@ -53,7 +54,7 @@ public static class ImageEndpoints
         var transform = parser.Parse(request.Query.SelectMany(
             pair => pair.Value.Count == 0 ? [new KeyValuePair<string, string?>(pair.Key, null)] : pair.Value.Select(v => new KeyValuePair<string, string?>(pair.Key, v))));
         signatures.Demand(source, transform);
-        var rendition = await renditions.GetAsync(source, transform.Request, AcceptsWebp(request), () => ClientAddress.Of(request.HttpContext), cancellationToken);
+        var rendition = await renditions.GetAsync(source, transform.Request, Accepted(request), () => ClientAddress.Of(request.HttpContext), cancellationToken);
         var settings = delivery.Value;
         if (settings.RedirectAboveBytes > 0 && rendition.Length > settings.RedirectAboveBytes && stores.Destination is IPresignedDownloads downloads)
         {
@@ -64,13 +65,17 @@ public static class ImageEndpoints
             return TypedResults.Redirect(url.ToString());
         }
 
-        return new RenditionResult(rendition, settings.CacheMaxAgeSeconds, transform.Request.Format == RequestedFormat.Auto);
+        return new RenditionResult(rendition, settings.CacheMaxAgeSeconds, transform.Request.IsAuto);
     }
 
     // Kestrel leaves %2F encoded in paths; clients (Swagger UI among them) encode the key's slashes.
     private static string DecodeSlashes(string key) => key.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase);
 
-    private static bool AcceptsWebp(HttpRequest request) =>
+    private static FormatSupport Accepted(HttpRequest request) =>
         MediaTypeHeaderValue.TryParseList(request.Headers.Accept, out var types)
-        && types.Any(t => t.MediaType.Equals("image/webp", StringComparison.OrdinalIgnoreCase) && t.Quality is not 0);
+            ? new FormatSupport(Names(types, "image/webp"), Names(types, "image/avif"))
+            : FormatSupport.None;
+
+    private static bool Names(IList<MediaTypeHeaderValue> types, string type) =>
+        types.Any(t => t.MediaType.Equals(type, StringComparison.OrdinalIgnoreCase) && t.Quality is not 0);
 }

@@ -16,7 +16,7 @@ public sealed class Rendition(RenditionKey key, Stream content, long length, str
     /// <summary>Opaque, without quotes.</summary>
     public string ETag { get; } = etag;
 
-    public string ContentType => Key.Spec.Format.ContentType();
+    public string ContentType => Key.Spec.Format.ContentType;
 
     /// <summary>True when this request made the rendition; false when it was served from storage.</summary>
     public bool Generated { get; } = generated;

@@ -20,7 +20,7 @@ public sealed class RenditionMetrics
         _servedFromStorage = meter.CreateCounter<long>("imageapi.renditions.served_from_storage", "{rendition}", "Requests answered with a stored rendition.");
         _bytesServed = meter.CreateCounter<long>("imageapi.renditions.bytes", "By", "Rendition bytes produced or read from storage.");
         _originalBytesRead = meter.CreateCounter<long>("imageapi.originals.bytes_read", "By", "Bytes of originals downloaded to render from.");
-        _stageDuration = meter.CreateHistogram<double>("imageapi.render.stage.duration", "ms", "Time of each stage of making a rendition (fetch, decode, intermediate, resize, encode, store).");
+        _stageDuration = meter.CreateHistogram<double>("imageapi.render.stage.duration", "ms", "Time of each stage of making a rendition (fetch, inspect, intermediate, render, store).");
     }
 
     public void Generated(long bytes, IEnumerable<StageTiming> stages)

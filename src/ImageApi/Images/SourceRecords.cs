@@ -12,10 +12,13 @@ namespace ImageApi.Images;
 /// <remarks>
 /// It lives at <c>processed/&lt;key&gt;/_source.json</c>, so deleting an original's renditions deletes it too.
 /// </remarks>
-public sealed record SourceRecord(string ETag, RecordedRejection? Rejection, IntermediateRecord? Intermediate = null);
+public sealed record SourceRecord(string ETag, RecordedRejection? Rejection, IntermediateRecord? Intermediate = null, SourceFacts? Facts = null);
 
-/// <summary>The intermediate (made with the original's first new size): its size, and the (oriented) size of the original it stands for.</summary>
-public sealed record IntermediateRecord(int Width, int Height, int SourceWidth, int SourceHeight);
+/// <summary>What <c>format=auto</c> needs to know of an original: its (oriented) size and whether it has transparency.</summary>
+public sealed record SourceFacts(int Width, int Height, bool HasAlpha);
+
+/// <summary>The intermediate (made with the original's first new size): its size and format, and the (oriented) size of the original it stands for.</summary>
+public sealed record IntermediateRecord(int Width, int Height, int SourceWidth, int SourceHeight, string Format = "jpeg");
 
 /// <summary>A refusal that no retry will change (undecodable, unsupported, over a limit), as it was answered.</summary>
 public sealed record RecordedRejection(int Status, string Type, string Title, string Detail);
@@ -31,6 +34,8 @@ public sealed class SourceRecords(ObjectStores stores)
     public const string FileName = "_source.json";
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public static SourceFacts FactsOf(Processing.Pipeline.SourceImageInfo info) => new(info.Width, info.Height, info.HasAlpha);
 
     public static string KeyFor(SourceKey source) => RenditionKey.PrefixFor(source) + FileName;
 

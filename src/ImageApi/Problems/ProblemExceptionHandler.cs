@@ -23,6 +23,9 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
                 LogStorageUnavailable(logger, unavailable.Store, context.Request.Path, unavailable);
                 ProblemTypes.SetRetryAfter(context.Response, ProblemTypes.RetryAfter503);
                 break;
+            case DecodeBudgetExhaustedException:
+                ProblemTypes.SetRetryAfter(context.Response, ProblemTypes.RetryAfter503);
+                break;
             case TimeoutException timeout:
                 LogTimeout(logger, context.Request.Path, timeout.Message);
                 ProblemTypes.SetRetryAfter(context.Response, ProblemTypes.RetryAfter503);

@@ -31,6 +31,7 @@ public static class ProblemTypes
     public const string RenditionLimit = Base + "rendition-limit";
     public const string RateLimited = Base + "rate-limited";
     public const string RenderTimeout = Base + "render-timeout";
+    public const string Busy = Base + "busy";
     public const string Unauthorized = Base + "unauthorized";
     public const string NotFound = Base + "not-found";
     public const string MethodNotAllowed = Base + "method-not-allowed";
@@ -50,6 +51,8 @@ public static class ProblemTypes
         BadHttpRequestException ex => Problem(ex.StatusCode, InvalidRequest, "Invalid request", ex.Message),
         InvalidKeyException ex => Problem(StatusCodes.Status400BadRequest, InvalidKey, "Invalid key", ex.Reason),
         SourceNotFoundException ex => Problem(StatusCodes.Status404NotFound, SourceNotFound, "No such image", ex.Message),
+        SourceTooManyScansException ex => Problem(StatusCodes.Status422UnprocessableEntity, Undecodable, "Image cannot be decoded", ex.Message),
+        DecodeBudgetExhaustedException ex => Problem(StatusCodes.Status503ServiceUnavailable, Busy, "Busy decoding other images", ex.Message),
         SourceTooLargeException or SourceTooManyPixelsException or SourceTooManyFramesException or SourceNeedsTooMuchMemoryException
             => Problem(StatusCodes.Status413PayloadTooLarge, SourceTooLarge, "Original too large", exception.Message),
         OutputTooLargeException ex => Problem(StatusCodes.Status400BadRequest, OutputTooLarge, "Output too large", ex.Message),
