@@ -1,6 +1,3 @@
-using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.PixelFormats;
-
 namespace ImageApi.TestSupport;
 
 /// <summary>
@@ -9,22 +6,17 @@ namespace ImageApi.TestSupport;
 /// </summary>
 internal static class Ssim
 {
-    public static double Compare(byte[] a, byte[] b)
-    {
-        using var first = Image.Load<Rgb24>(a);
-        using var second = Image.Load<Rgb24>(b);
-        return Compare(first, second);
-    }
+    public static double Compare(byte[] a, byte[] b) => Compare(Decoded.From(a), Decoded.From(b));
 
-    public static double Compare(Image<Rgb24> a, Image<Rgb24> b)
+    public static double Compare(Decoded a, Decoded b)
     {
         if (a.Width != b.Width || a.Height != b.Height)
         {
             throw new ArgumentException($"Sizes differ: {a.Width}×{a.Height} and {b.Width}×{b.Height}.");
         }
 
-        var x = Luma(a);
-        var y = Luma(b);
+        var x = a.Luma();
+        var y = b.Luma();
         const double c1 = 6.5025, c2 = 58.5225; // (0.01·255)², (0.03·255)²
         double sum = 0;
         var windows = 0;
@@ -66,20 +58,5 @@ internal static class Ssim
         }
 
         return windows == 0 ? 1 : sum / windows;
-    }
-
-    private static double[,] Luma(Image<Rgb24> image)
-    {
-        var luma = new double[image.Height, image.Width];
-        for (var row = 0; row < image.Height; row++)
-        {
-            for (var column = 0; column < image.Width; column++)
-            {
-                var p = image[column, row];
-                luma[row, column] = (0.299 * p.R) + (0.587 * p.G) + (0.114 * p.B);
-            }
-        }
-
-        return luma;
     }
 }

@@ -1,5 +1,4 @@
-using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.PixelFormats;
+using NetVips;
 
 namespace ImageApi.TestSupport;
 
@@ -18,16 +17,11 @@ internal static class TestImages
     /// <summary>A GIF with <paramref name="frames"/> tiny frames of different colours.</summary>
     public static byte[] ManyFrameGif(int frames)
     {
-        using var image = new Image<Rgba32>(2, 2, new Rgba32(255, 0, 0));
-        for (var i = 1; i < frames; i++)
-        {
-            using var frame = new Image<Rgba32>(2, 2, new Rgba32((byte)i, 0, 255));
-            image.Frames.AddFrame(frame.Frames.RootFrame);
-        }
-
-        using var stream = new MemoryStream();
-        image.SaveAsGif(stream);
-        return stream.ToArray();
+        using var strip = Image.Black(2, 2 * frames, bands: 3).Copy(interpretation: Enums.Interpretation.Srgb);
+        using var coloured = strip.Linear([1.0, 1.0, 1.0], [255.0, 0.0, 128.0]).Cast(Enums.BandFormat.Uchar);
+        using var paged = coloured.Copy();
+        paged.Set(GValue.GIntType, "page-height", 2);
+        return paged.GifsaveBuffer();
     }
 
     /// <summary>A 1×1 BMP whose pixel data offset points 2 GB into a file of 58 bytes.</summary>
