@@ -17,10 +17,12 @@ internal static class TestImages
     /// <summary>A GIF with <paramref name="frames"/> tiny frames of different colours.</summary>
     public static byte[] ManyFrameGif(int frames)
     {
-        using var strip = Image.Black(2, 2 * frames, bands: 3).Copy(interpretation: Enums.Interpretation.Srgb);
-        using var coloured = strip.Linear([1.0, 1.0, 1.0], [255.0, 0.0, 128.0]).Cast(Enums.BandFormat.Uchar);
-        using var paged = coloured.Copy();
-        paged.Set(GValue.GIntType, "page-height", 2);
+        // Every frame a different colour: the GIF encoder merges identical consecutive frames.
+        using var y = Image.Xyz(2, 2 * frames)[1];
+        using var frame = y / 2;
+        using var strip = (frame % 251).Bandjoin(frame * 7 % 253, 255 - (frame % 256));
+        using var coloured = strip.Cast(Enums.BandFormat.Uchar).Copy(interpretation: Enums.Interpretation.Srgb);
+        using var paged = coloured.Mutate(image => image.Set(GValue.GIntType, "page-height", 2));
         return paged.GifsaveBuffer();
     }
 
