@@ -20,7 +20,7 @@ public sealed class ToSrgbStep : IPipelineStep
         {
             try
             {
-                context.Image = image.IccTransform("srgb", embedded: true, inputProfile: cmyk ? "cmyk" : "srgb", intent: Enums.Intent.Perceptual);
+                context.Image = image.IccTransform("srgb", embedded: true, inputProfile: cmyk ? "cmyk" : "srgb");
                 image = context.Image;
             }
             catch (VipsException) when (!cmyk)
