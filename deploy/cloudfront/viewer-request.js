@@ -27,6 +27,12 @@ var PRESERVES_CASE = { 'sig': true };
 var ALIASES = {};
 // </generated>
 
+// Lower-cases A-Z only, as the origin compares names and values: engines differ on the rest
+// (njs lower-cases 'İ' to 'i', Node.js to 'i' and a combining dot).
+function asciiLower(value) {
+    return value.replace(/[A-Z]+/g, function (letters) { return letters.toLowerCase(); });
+}
+
 // HTTP's optional whitespace: spaces and tabs, nothing else.
 function trimOws(value) {
     return value.replace(/^[ \t]+|[ \t]+$/g, '');
@@ -45,14 +51,14 @@ function acceptClass(accept) {
     var ranges = accept.split(',');
     for (var i = 0; i < ranges.length; i++) {
         var parts = ranges[i].split(';');
-        var type = trimOws(parts[0]).toLowerCase();
+        var type = asciiLower(trimOws(parts[0]));
         if (type !== 'image/webp' && type !== 'image/avif') {
             continue;
         }
         var accepted = true;
         for (var j = 1; j < parts.length; j++) {
             var eq = parts[j].indexOf('=');
-            if (eq >= 0 && trimOws(parts[j].substring(0, eq)).toLowerCase() === 'q') {
+            if (eq >= 0 && asciiLower(trimOws(parts[j].substring(0, eq))) === 'q') {
                 accepted = positiveQuality(trimOws(parts[j].substring(eq + 1)));
             }
         }
@@ -91,7 +97,7 @@ function headerValue(header) {
 function canonicalQuery(querystring) {
     var picked = {};
     for (var given in querystring) {
-        var lower = given.toLowerCase();
+        var lower = asciiLower(given);
         var name = Object.prototype.hasOwnProperty.call(ALIASES, lower) ? ALIASES[lower] : lower;
         if (PARAMETERS.indexOf(name) < 0 || picked[name] !== undefined) {
             continue;
@@ -100,7 +106,7 @@ function canonicalQuery(querystring) {
         var value = entry.multiValue && entry.multiValue.length > 0 ? entry.multiValue[0].value : entry.value;
         value = value === undefined || value === null ? '' : String(value);
         if (PRESERVES_CASE[name] !== true) {
-            value = value.toLowerCase();
+            value = asciiLower(value);
         }
         if (NUMERIC[name] === true && /^[0-9]+$/.test(value)) {
             value = value.replace(/^0+(?=[0-9])/, '');
