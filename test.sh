@@ -11,12 +11,20 @@ if [ ! -x /usr/bin/chromium ]; then
   else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi
 fi
 
+# njs runs the CloudFront Function in an ES5.1 engine, closer to CloudFront's runtime than Node.js.
+if ! command -v njs >/dev/null; then
+  echo "installing njs for the CloudFront Function tests" >&2
+  if [ "$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq njs >/dev/null
+  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq njs >/dev/null; fi
+fi
+
 # Tools the tests drive, beside the .NET SDK.
 missing=""
 python3 -c "import moto.server" 2>/dev/null || missing="$missing python3-moto[server]"
 command -v openapi-spec-validator >/dev/null || missing="$missing openapi-spec-validator"
 command -v cfn-lint >/dev/null || missing="$missing cfn-lint"
 command -v node >/dev/null || missing="$missing node"
+command -v njs >/dev/null || missing="$missing njs"
 [ -x /usr/bin/chromium ] || missing="$missing chromium"
 if [ -n "$missing" ]; then
   echo "missing:$missing (pip install \"moto[server]\" openapi-spec-validator cfn-lint; Node.js from your package manager)" >&2

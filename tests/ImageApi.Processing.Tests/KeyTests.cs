@@ -1,3 +1,4 @@
+using ImageApi.Processing.Formats;
 using ImageApi.Processing.Naming;
 using ImageApi.Processing.Transforms;
 
@@ -66,5 +67,18 @@ public class KeyTests
     {
         var key = new RenditionKey(SourceKey.Parse("k"), new RenditionSpec(null, 300, FitMode.Inside, OutputFormat.Png, null));
         Assert.Equal("processed/k/wauto-h300-inside.png", key.Value);
+    }
+
+    [Theory]
+    [InlineData(400, null, FitMode.Inside, "webp", 80, "processed/k/w400-hauto-inside-q80.webp")]
+    [InlineData(800, 800, FitMode.Inside, "webp", 80, "processed/k/w800-h800-inside-q80.webp")]
+    [InlineData(400, 300, FitMode.Cover, "jpeg", 70, "processed/k/w400-h300-cover-q70.jpg")]
+    [InlineData(400, 300, FitMode.Contain, "avif", 60, "processed/k/w400-h300-contain-q60.avif")]
+    [InlineData(null, 300, FitMode.Inside, "gif", null, "processed/k/wauto-h300-inside.gif")]
+    public void Names_keep_the_format_renditions_are_stored_under(int? width, int? height, FitMode fit, string format, int? quality, string expected)
+    {
+        // Renditions already stored under these names must still be found: the segments and their order are fixed.
+        var spec = new RenditionSpec(width, height, fit, OutputFormats.Find(format)!, quality);
+        Assert.Equal(expected, new RenditionKey(SourceKey.Parse("k"), spec).Value);
     }
 }

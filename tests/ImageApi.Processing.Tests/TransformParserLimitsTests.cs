@@ -37,4 +37,18 @@ public class TransformParserLimitsTests
         Assert.Single(ex.Errors);
         Assert.Contains("5000 parameters", ex.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Sixteen_parameters_are_read_and_a_seventeenth_is_refused_whole()
+    {
+        var parser = new TransformParser(new RenditionDefaults());
+        var sixteen = Enumerable.Range(0, TransformParser.MaxParameters).Select(i => new KeyValuePair<string, string?>("w", "400")).ToList();
+        var read = Assert.Throws<TransformRequestException>(() => parser.Parse(sixteen));
+        Assert.Equal("w", Assert.Single(read.Errors).Parameter);
+
+        var refused = Assert.Throws<TransformRequestException>(() => parser.Parse([.. sixteen, new("h", "300")]));
+        Assert.Equal("query", Assert.Single(refused.Errors).Parameter);
+        Assert.Equal(TransformParameters.AllowedNames, refused.Errors[0].Allowed);
+    }
 }
+

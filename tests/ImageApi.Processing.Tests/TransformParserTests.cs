@@ -1,3 +1,4 @@
+using ImageApi.Processing.Formats;
 using ImageApi.Processing.Naming;
 using ImageApi.Processing.Transforms;
 
@@ -21,14 +22,16 @@ public class TransformParserTests
 
     private TransformRequest Parse(string query) => _parser.Parse(Query(query)).Request;
 
-    private static string KeyFor(TransformRequest request, bool acceptsWebp = true, bool alpha = false) =>
-        new RenditionKey(SourceKey.Parse("uploads/a/cat.jpg"), request.Resolve(acceptsWebp, alpha)).Value;
+    private static string KeyFor(TransformRequest request, FormatSupport? accepts = null, bool alpha = false, long outputPixels = 300 * 200) =>
+        new RenditionKey(SourceKey.Parse("uploads/a/cat.jpg"), request.Resolve(accepts ?? new FormatSupport(Webp: true, Avif: false), alpha, outputPixels, AutoAvifMaxPixels, Defaults)).Value;
+
+    private const long AutoAvifMaxPixels = 1_000_000;
 
     [Fact]
     public void No_parameters_is_the_default_rendition()
     {
         var request = Parse("");
-        Assert.Equal(new TransformRequest(800, 800, FitMode.Inside, RequestedFormat.Webp, 80), request);
+        Assert.Equal(new TransformRequest(800, 800, FitMode.Inside, OutputFormat.Webp, null), request);
         Assert.Equal(TransformRequest.Default(Defaults), request);
         Assert.Equal("processed/uploads/a/cat.jpg/w800-h800-inside-q80.webp", KeyFor(request));
     }
@@ -42,6 +45,10 @@ public class TransformParserTests
     [InlineData("w=400", "w=400&fit=fill&format=webp&q=80")]
     [InlineData("format=png", "format=png&q=20")]
     [InlineData("w=400", "w=400&sig=abc")]
+    [InlineData("w=400", "w=400&exp=1800000000")]
+    [InlineData("format=avif", "format=AVIF&q=60")]
+    [InlineData("format=jpeg", "format=jpeg&q=80")]
+    [InlineData("format=gif&w=10", "q=5&format=GIF&w=010")]
     public void Spelling_order_and_explicit_defaults_make_one_rendition(string a, string b) =>
         Assert.Equal(KeyFor(Parse(a)), KeyFor(Parse(b)));
 
@@ -51,18 +58,44 @@ public class TransformParserTests
     [InlineData("w=400&h=400", "w=400&h=400&fit=cover")]
     [InlineData("q=80", "q=81")]
     [InlineData("format=webp", "format=jpeg")]
+    [InlineData("format=webp", "format=avif")]
+    [InlineData("format=avif", "format=avif&q=80")]
     public void Different_outputs_have_different_names(string a, string b) =>
         Assert.NotEqual(KeyFor(Parse(a)), KeyFor(Parse(b)));
 
     [Theory]
-    [InlineData(true, false, "webp")]
-    [InlineData(false, false, "jpg")]
-    [InlineData(false, true, "png")]
-    public void Auto_resolves_on_accept_and_transparency(bool acceptsWebp, bool alpha, string extension)
+    [InlineData(true, true, false, "avif")]
+    [InlineData(true, false, false, "webp")]
+    [InlineData(false, true, false, "avif")]
+    [InlineData(false, false, false, "jpeg")]
+    [InlineData(false, false, true, "png")]
+    [InlineData(true, false, true, "webp")]
+    public void Auto_resolves_on_accept_and_transparency(bool webp, bool avif, bool alpha, string format)
     {
-        var request = Parse("format=auto&w=300");
-        Assert.EndsWith("." + extension, KeyFor(request, acceptsWebp, alpha), StringComparison.Ordinal);
-        Assert.Equal(KeyFor(Parse("format=" + (extension == "jpg" ? "jpeg" : extension) + "&w=300"), acceptsWebp, alpha), KeyFor(request, acceptsWebp, alpha));
+        var accepts = new FormatSupport(webp, avif);
+        var auto = Parse("format=auto&w=300");
+        Assert.True(auto.IsAuto);
+        Assert.Equal(KeyFor(Parse("format=" + format + "&w=300"), accepts, alpha), KeyFor(auto, accepts, alpha));
+    }
+
+    [Fact]
+    public void Auto_falls_back_from_avif_above_its_size_limit()
+    {
+        var auto = Parse("format=auto&w=3000");
+        Assert.EndsWith(".avif", KeyFor(auto, FormatSupport.All, outputPixels: AutoAvifMaxPixels), StringComparison.Ordinal);
+        Assert.EndsWith(".webp", KeyFor(auto, FormatSupport.All, outputPixels: AutoAvifMaxPixels + 1), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Quality_defaults_per_format_and_only_lossy_formats_carry_it()
+    {
+        Assert.Equal(80, Parse("format=webp").Resolve(Defaults).Quality);
+        Assert.Equal(80, Parse("format=jpeg").Resolve(Defaults).Quality);
+        Assert.Equal(OutputFormats.Avif.DefaultQuality, Parse("format=avif").Resolve(Defaults).Quality);
+        Assert.Null(Parse("format=png&q=20").Resolve(Defaults).Quality);
+        Assert.Equal(55, Parse("format=avif&q=55").Resolve(Defaults).Quality);
+        Assert.Equal(70, new TransformParser(new RenditionDefaults { Quality = 70 }).Parse([]).Request.Resolve(new RenditionDefaults { Quality = 70 }).Quality);
+        Assert.Throws<InvalidOperationException>(() => Parse("format=auto").Resolve(Defaults));
     }
 
     [Theory]
@@ -77,14 +110,24 @@ public class TransformParserTests
     [InlineData("w=", "w", "from 1 to 4096")]
     [InlineData("w", "w", "from 1 to 4096")]
     [InlineData("h=0", "h", "from 1 to 4096")]
+    [InlineData("w= 400", "w", "from 1 to 4096")]
+    [InlineData("w=400 ", "w", "from 1 to 4096")]
+    [InlineData("w=0x190", "w", "from 1 to 4096")]
+    [InlineData("w=٤٠٠", "w", "from 1 to 4096")]
     [InlineData("q=0", "q", "from 1 to 100")]
     [InlineData("q=101", "q", "from 1 to 100")]
-    [InlineData("fit=stretch", "fit", "inside, cover, contain, fill")]
-    [InlineData("format=bmp", "format", "webp, jpeg, png, gif, auto")]
-    [InlineData("format=jpg", "format", "webp, jpeg, png, gif, auto")]
-    [InlineData("width=400", "width", "w, h, fit, format, q, sig")]
+    [InlineData("q=8o", "q", "from 1 to 100")]
+    [InlineData("fit=stretch", "fit", "one of inside, cover, contain, fill")]
+    [InlineData("fit=", "fit", "one of inside, cover, contain, fill")]
+    [InlineData("format=bmp", "format", "one of webp, avif, jpeg, png, gif, auto")]
+    [InlineData("format=jpg", "format", "one of webp, avif, jpeg, png, gif, auto")]
+    [InlineData("format=heic", "format", "one of webp, avif, jpeg, png, gif, auto")]
+    [InlineData("exp=soon", "exp", "a Unix time in seconds")]
+    [InlineData("width=400", "width", "w, h, fit, format, q, sig, exp")]
     [InlineData("w=400&w=500", "w", "a single value")]
     [InlineData("w=400&W=500", "w", "a single value")]
+    [InlineData("w=abc&w=500", "w", "a single value")]
+    [InlineData("sig=a&sig=b", "sig", "a single value")]
     public void Bad_parameters_name_the_parameter_and_what_it_accepts(string query, string parameter, string allowed)
     {
         var ex = Assert.Throws<TransformRequestException>(() => _parser.Parse(Query(query)));
@@ -99,6 +142,22 @@ public class TransformParserTests
     {
         var ex = Assert.Throws<TransformRequestException>(() => _parser.Parse(Query("w=0&fit=x&zoom=2")));
         Assert.Equal(["w", "fit", "zoom"], ex.Errors.Select(e => e.Parameter));
+    }
+
+    [Fact]
+    public void Each_parameter_has_at_most_one_error()
+    {
+        // Answers list errors by parameter name; two for one name would not fit.
+        var ex = Assert.Throws<TransformRequestException>(() => _parser.Parse(Query("q=x&zoom=1&q=y&zoom=2&Zoom=3")));
+        Assert.Equal(["q", "zoom", "Zoom"], ex.Errors.Select(e => e.Parameter));
+        Assert.Equal("a single value", ex.Errors[0].Allowed);
+    }
+
+    [Fact]
+    public void Out_of_range_numbers_are_quoted_canonically()
+    {
+        var ex = Assert.Throws<TransformRequestException>(() => _parser.Parse(Query("w=04097")));
+        Assert.Equal("'w' must be an integer from 1 to 4096; got 4097.", ex.Errors[0].Message);
     }
 
     [Fact]

@@ -90,12 +90,31 @@ public class TransformSignerTests
     }
 
     [Fact]
-    public void A_url_signed_for_auto_still_verifies_after_cloudfront_chose_webp()
+    public void Auto_is_signed_as_auto_and_nothing_else()
     {
+        // CloudFront no longer rewrites format=auto, so a URL signed for auto reaches the origin as auto.
         var signer = new TransformSigner([Key1]);
         var sig = signer.Sign(Source, "w=400&format=auto");
-        Assert.Equal(SignatureCheck.Valid, signer.Verify(Source, Parse(Signed("w=400&format=webp", sig)), Now));
-        Assert.Equal(SignatureCheck.Invalid, signer.Verify(Source, Parse(Signed("w=400&format=jpeg", sig)), Now));
+        Assert.Equal("w=400&format=auto", Parse("FORMAT=Auto&w=400").SignedQuery);
+        Assert.Equal(SignatureCheck.Valid, signer.Verify(Source, Parse(Signed("w=400&format=AUTO", sig)), Now));
+        Assert.Equal(SignatureCheck.Invalid, signer.Verify(Source, Parse(Signed("w=400&format=webp", sig)), Now));
         Assert.Equal(SignatureCheck.Invalid, signer.Verify(Source, Parse(Signed("w=400&format=auto", signer.Sign(Source, "w=400&format=webp"))), Now));
+    }
+
+    [Fact]
+    public void Signatures_made_before_the_parameter_table_still_verify()
+    {
+        // HMAC-SHA256 of "uploads/a/cat.jpg\nw=400&h=300&fit=cover&format=jpeg&q=70&exp=1800000100" under
+        // Key1, computed independently (Python's hmac), so a change of the signed string's format fails here.
+        const string Issued = "XMcVlRR2N9tDRSYVF-UsVA1lUiZs8zEJ2Vf2zWa_ZAk";
+        var signer = new TransformSigner([Key1]);
+        Assert.Equal(Issued, signer.Sign(Source, "w=400&h=300&fit=cover&format=jpeg&q=70&exp=1800000100"));
+        Assert.Equal(SignatureCheck.Valid, signer.Verify(Source, Parse(Signed("exp=1800000100&q=070&FORMAT=Jpeg&fit=COVER&h=300&W=400", Issued)), Now));
+    }
+
+    [Fact]
+    public void Avif_is_signed_like_every_format()
+    {
+        Assert.Equal("w=400&format=avif&q=55", Parse("q=55&format=AVIF&w=400").SignedQuery);
     }
 }

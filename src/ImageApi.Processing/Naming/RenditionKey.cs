@@ -1,13 +1,12 @@
-using System.Globalization;
-using System.Text;
 using ImageApi.Processing.Transforms;
 
 namespace ImageApi.Processing.Naming;
 
 /// <summary>
 /// The destination key of one rendition: <c>processed/&lt;source key&gt;/&lt;variant&gt;.&lt;ext&gt;</c>.
-/// Every parameter that changes the bytes is in the variant, defaults included, always in the order
-/// w, h, fit, q — so one output has exactly one name, however the request spelled it.
+/// Every parameter that changes the bytes is in the variant, defaults included, in the order of the
+/// parameter table (<see cref="TransformParameters"/>): <c>w400-hauto-inside-q80.webp</c> — so one
+/// output has exactly one name, however the request spelled it.
 /// </summary>
 public sealed record RenditionKey
 {
@@ -45,19 +44,8 @@ public sealed record RenditionKey
     /// <summary>The service's own files beside the renditions (names starting with '_'): not renditions, never served as such.</summary>
     public static bool IsServiceFile(string key) => key.AsSpan(key.LastIndexOf('/') + 1).StartsWith("_", StringComparison.Ordinal);
 
-    private static string Variant(RenditionSpec spec)
-    {
-        var builder = new StringBuilder();
-        builder.Append('w').Append(Dimension(spec.Width));
-        builder.Append("-h").Append(Dimension(spec.Height));
-        builder.Append('-').Append(spec.Fit.ToString().ToLowerInvariant());
-        if (spec.Quality is { } quality)
-        {
-            builder.Append("-q").Append(quality.ToString(CultureInfo.InvariantCulture));
-        }
-
-        return builder.ToString();
-    }
-
-    private static string Dimension(int? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "auto";
+    // The segments come from the parameter table, in its order; a parameter without a segment for this
+    // spec (quality of a lossless format) leaves no empty "--" behind.
+    private static string Variant(RenditionSpec spec) =>
+        string.Join('-', TransformParameters.All.Select(p => p.KeySegment(spec)).OfType<string>());
 }

@@ -7,9 +7,12 @@ namespace ImageApi.Processing.Security;
 
 /// <summary>
 /// HMAC-SHA256 signatures of transform URLs. What is signed is
-/// <c>&lt;key&gt;\n&lt;canonical query&gt;</c>: the original's key and the transform parameters that
-/// were given (<c>w, h, fit, format, q, exp</c>, in that order, names and values lower-case, numbers
-/// without leading zeros), without <c>sig</c>. The signature is base64url without padding.
+/// <c>&lt;key&gt;\n&lt;canonical query&gt;</c>: the original's key and the signed transform parameters
+/// that were given, as <see cref="TransformParser"/> writes them into <see cref="ParsedTransform.SignedQuery"/>:
+/// in the parameter table's order (<c>w, h, fit, format, q, exp</c>), canonical names, values lower-case,
+/// numbers without leading zeros, without <c>sig</c>. <c>format=auto</c> is signed as <c>auto</c>: the
+/// format is negotiated at the origin, so the query CloudFront forwards is the one that was signed.
+/// The signature is base64url without padding.
 /// Several keys are accepted at once, so a key can be rotated; the first one signs.
 /// </summary>
 public sealed class TransformSigner
@@ -42,21 +45,12 @@ public sealed class TransformSigner
             return SignatureCheck.Invalid;
         }
 
-        // CloudFront turns format=auto into format=webp for browsers that take WebP; a URL signed
-        // for auto must keep working there (webp is what auto would have chosen anyway).
-        var candidates = new List<string> { Payload(key, transform.SignedQuery) };
-        if (transform.Request.Format == Formats.OutputFormats.Webp && transform.SignedQuery.Contains("format=webp", StringComparison.Ordinal))
-        {
-            candidates.Add(Payload(key, transform.SignedQuery.Replace("format=webp", "format=auto", StringComparison.Ordinal)));
-        }
-
+        var payload = Encoding.UTF8.GetBytes(Payload(key, transform.SignedQuery));
         var valid = false;
         foreach (var secret in _keys)
         {
-            foreach (var payload in candidates)
-            {
-                valid |= CryptographicOperations.FixedTimeEquals(HMACSHA256.HashData(secret, Encoding.UTF8.GetBytes(payload)), given);
-            }
+            // Every key is tried, so the time taken does not say which one matched.
+            valid |= CryptographicOperations.FixedTimeEquals(HMACSHA256.HashData(secret, payload), given);
         }
 
         if (!valid)

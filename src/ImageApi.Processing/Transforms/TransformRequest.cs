@@ -67,11 +67,3 @@ public sealed record TransformRequest(int? Width, int? Height, FitMode Fit, Outp
 /// <see cref="Quality"/> is null for lossless formats, where it would not change the output.
 /// </summary>
 public sealed record RenditionSpec(int? Width, int? Height, FitMode Fit, OutputFormat Format, int? Quality);
-
-/// <summary>The formats beyond JPEG and PNG a client takes, from its <c>Accept</c> header.</summary>
-public readonly record struct FormatSupport(bool Webp, bool Avif)
-{
-    public static FormatSupport None => default;
-
-    public static FormatSupport All => new(true, true);
-}

@@ -13,8 +13,9 @@ public sealed class TransformParametersMetadata;
 /// <summary>
 /// Documents the transform parameters on endpoints marked with <see cref="TransformParametersMetadata"/>.
 /// The handler reads the raw query itself (so a malformed number is our 400 naming the parameter, not
-/// a binding failure), which leaves ApiExplorer nothing to describe; this fills it in, with the limits
-/// and defaults from configuration.
+/// a binding failure), which leaves ApiExplorer nothing to describe; this fills it in from the
+/// parameter table (<see cref="TransformParameters"/>), with the limits and defaults from configuration,
+/// so the document lists exactly what the parser accepts.
 /// </summary>
 internal sealed class TransformParametersFilter(IOptions<RenditionDefaults> options) : IOperationFilter
 {
@@ -25,54 +26,40 @@ internal sealed class TransformParametersFilter(IOptions<RenditionDefaults> opti
             return;
         }
 
-        var d = options.Value;
+        var defaults = options.Value;
         operation.Parameters ??= [];
-        operation.Parameters.Add(Integer(TransformParser.Width, 1, d.MaxWidth,
-            $"Width of the target box in pixels. With neither w nor h: the default {d.Width}×{d.Height} box."));
-        operation.Parameters.Add(Integer(TransformParser.Height, 1, d.MaxHeight,
-            "Height of the target box in pixels. Either w or h may be omitted: the other follows the aspect ratio."));
-        operation.Parameters.Add(Enumeration(TransformParser.Fit, TransformParser.FitValues, d.Fit.ToString().ToLowerInvariant(),
-            "How the image fills the box when both w and h are given: inside (keep aspect, fit in the box, never enlarge), " +
-            "cover (fill the box, crop the centre), contain (fit and pad: transparent, or white for JPEG), fill (stretch)."));
-        operation.Parameters.Add(Enumeration(TransformParser.Format, TransformParser.FormatValues, d.Format.ToString().ToLowerInvariant(),
-            "Output format. auto: WebP when the Accept header allows it, otherwise PNG for images with transparency " +
-            "and JPEG for the rest; the response then carries Vary: Accept."));
-        var quality = Integer(TransformParser.Quality, 1, 100, "Quality for WebP and JPEG (ignored for PNG and GIF).");
-        ((OpenApiSchema)quality.Schema!).Default = JsonValue.Create(d.Quality);
-        operation.Parameters.Add(quality);
-        operation.Parameters.Add(new OpenApiParameter
+        foreach (var parameter in TransformParameters.All)
         {
-            Name = TransformParser.Signature,
-            In = ParameterLocation.Query,
-            Description = "HMAC-SHA256 signature of the canonical request, when signed URLs are required. Never part of the rendition's name.",
-            Schema = new OpenApiSchema { Type = JsonSchemaType.String },
-        });
+            operation.Parameters.Add(new OpenApiParameter
+            {
+                Name = parameter.Name,
+                In = ParameterLocation.Query,
+                Description = parameter.Description(defaults),
+                Schema = Schema(parameter.Schema(defaults)),
+            });
+        }
     }
 
-    private static OpenApiParameter Integer(string name, int min, int max, string description) => new()
+    private static OpenApiSchema Schema(ParameterSchema facts)
     {
-        Name = name,
-        In = ParameterLocation.Query,
-        Description = description,
-        Schema = new OpenApiSchema
+        var integer = facts.Type == ParameterType.WholeNumber;
+        var schema = new OpenApiSchema
         {
-            Type = JsonSchemaType.Integer,
-            Format = "int32",
-            Minimum = min.ToString(CultureInfo.InvariantCulture),
-            Maximum = max.ToString(CultureInfo.InvariantCulture),
-        },
-    };
+            Type = integer ? JsonSchemaType.Integer : JsonSchemaType.String,
+            Format = facts.Format,
+            Minimum = facts.Minimum?.ToString(CultureInfo.InvariantCulture),
+            Maximum = facts.Maximum?.ToString(CultureInfo.InvariantCulture),
+            Default = facts.Default is { } fallback ? Value(fallback, integer) : null,
+        };
+        if (facts.Values is { } values)
+        {
+            schema.Enum = [.. values.Select(v => Value(v, integer))];
+        }
 
-    private static OpenApiParameter Enumeration(string name, IReadOnlyList<string> values, string fallback, string description) => new()
-    {
-        Name = name,
-        In = ParameterLocation.Query,
-        Description = description,
-        Schema = new OpenApiSchema
-        {
-            Type = JsonSchemaType.String,
-            Enum = values.Select(v => (JsonNode)JsonValue.Create(v)).ToList(),
-            Default = JsonValue.Create(fallback),
-        },
-    };
+        return schema;
+    }
+
+    // The table spells every value canonically as text; OpenAPI wants integers as JSON numbers.
+    private static JsonValue Value(string canonical, bool integer) =>
+        integer ? JsonValue.Create(long.Parse(canonical, NumberStyles.None, CultureInfo.InvariantCulture)) : JsonValue.Create(canonical);
 }

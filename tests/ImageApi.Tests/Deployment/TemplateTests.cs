@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ImageApi.Processing.Transforms;
 using ImageApi.Tests.Infrastructure;
 
 namespace ImageApi.Tests.Deployment;
@@ -162,16 +163,19 @@ public sealed class TemplateTests
     }
 
     [Fact]
-    public void Cloudfront_caches_on_the_transform_parameters_only_and_never_sends_host()
+    public void Cloudfront_caches_on_the_transform_parameters_and_the_accept_class_only_and_never_sends_host()
     {
         var key = Properties("ImageCachePolicy").GetProperty("CachePolicyConfig").GetProperty("ParametersInCacheKeyAndForwardedToOrigin");
         var query = key.GetProperty("QueryStringsConfig");
         Assert.Equal("whitelist", query.GetProperty("QueryStringBehavior").GetString());
-        Assert.Equal(["w", "h", "fit", "format", "q", "sig", "exp"], query.GetProperty("QueryStrings").EnumerateArray().Select(q => q.GetString()));
-        Assert.Equal("none", key.GetProperty("HeadersConfig").GetProperty("HeaderBehavior").GetString());
+        Assert.Equal(TransformParameters.All.Select(p => p.Name), query.GetProperty("QueryStrings").EnumerateArray().Select(q => q.GetString()));
+        // Accept is in the key only as the class the viewer-request function reduces it to (CloudFrontFunctionTests).
+        var headers = key.GetProperty("HeadersConfig");
+        Assert.Equal("whitelist", headers.GetProperty("HeaderBehavior").GetString());
+        Assert.Equal(["Accept"], headers.GetProperty("Headers").EnumerateArray().Select(h => h.GetString()));
         Assert.Equal("none", key.GetProperty("CookiesConfig").GetProperty("CookieBehavior").GetString());
 
-        // The origin gets the viewer's address (for per-client limits), never Host or Accept.
+        // Beyond the cache key, the origin gets the viewer's address (for per-client limits), never Host.
         var origin = Properties("ImageOriginRequestPolicy").GetProperty("OriginRequestPolicyConfig").GetProperty("HeadersConfig");
         Assert.Equal(["CloudFront-Viewer-Address"], origin.GetProperty("Headers").EnumerateArray().Select(h => h.GetString()));
 

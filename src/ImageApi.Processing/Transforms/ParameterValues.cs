@@ -1,0 +1,208 @@
+using System.Globalization;
+
+namespace ImageApi.Processing.Transforms;
+
+/// <summary>The JSON Schema type of a parameter's value, as OpenAPI documents it.</summary>
+public enum ParameterType
+{
+    /// <summary>JSON Schema's <c>integer</c>.</summary>
+    WholeNumber,
+    /// <summary>JSON Schema's <c>string</c>.</summary>
+    Text,
+}
+
+/// <summary>
+/// What OpenAPI says about one parameter's value. Numbers and enum values are in their canonical
+/// spelling; <see cref="Values"/> of an integer parameter are integers written in digits.
+/// </summary>
+/// <param name="Format">The OpenAPI format (<c>int32</c>, <c>int64</c>), if any.</param>
+/// <param name="Values">The only values accepted, when they are a list.</param>
+/// <param name="Default">What a request that omits the parameter gets, when that is one value.</param>
+public sealed record ParameterSchema(
+    ParameterType Type,
+    string? Format = null,
+    long? Minimum = null,
+    long? Maximum = null,
+    IReadOnlyList<string>? Values = null,
+    string? Default = null);
+
+/// <summary>
+/// How one kind of value is read, spelled canonically and described. Every kind is strict: it accepts
+/// one spelling per value (up to case, and leading zeros for numbers), because each accepted spelling
+/// that reached the origin as another string would be another cache entry or another signature.
+/// </summary>
+internal abstract class ParameterValue<T>
+{
+    /// <summary>Whether the value is a number: CloudFront drops its leading zeros.</summary>
+    public abstract bool IsNumeric { get; }
+
+    /// <summary>Whether case is part of the value (a signature): never lower-cased anywhere.</summary>
+    public virtual bool PreservesCase => false;
+
+    /// <summary>What the parameter accepts, in words: the end of "'w' must be …".</summary>
+    public abstract string Allowed(RenditionDefaults defaults);
+
+    public abstract ParameterSchema Schema(RenditionDefaults defaults);
+
+    /// <param name="shown">On failure, the refused value as the error message quotes it.</param>
+    public abstract bool TryParse(string text, RenditionDefaults defaults, out T value, out string shown);
+
+    /// <summary>The one spelling of <paramref name="value"/> the signed string and the stored name use.</summary>
+    public abstract string Canonical(T value);
+
+    // Digits only: "+400", " 400", "4e2", "400.0" and "0x190" would otherwise all be other spellings
+    // of 400. The length cap keeps long.Parse from overflowing and bounds the work on hostile input.
+    protected static bool TryParseDigits(string text, int maxDigits, out long number)
+    {
+        number = 0;
+        if (text.Length == 0 || text.Length > maxDigits || !text.All(char.IsAsciiDigit))
+        {
+            return false;
+        }
+
+        number = long.Parse(text, NumberStyles.None, CultureInfo.InvariantCulture);
+        return true;
+    }
+
+    // Echoing a hostile 8 KB value back in every error helps nobody.
+    protected static string Quote(string value) => "'" + (value.Length <= 40 ? value : string.Concat(value.AsSpan(0, 40), "…")) + "'";
+}
+
+/// <summary>An integer from <c>min</c> to a configured maximum, optionally restricted to a configured list.</summary>
+internal sealed class IntegerValue(int min, Func<RenditionDefaults, int> max, Func<RenditionDefaults, ICollection<int>>? only = null)
+    : ParameterValue<int>
+{
+    // Six digits reach every maximum a box or quality can have; a seventh is already out of range.
+    private const int MaxDigits = 6;
+
+    public override bool IsNumeric => true;
+
+    public override string Allowed(RenditionDefaults defaults)
+    {
+        var list = only?.Invoke(defaults);
+        return list is { Count: > 0 }
+            ? "one of " + string.Join(", ", list.Order().Select(Canonical))
+            : $"an integer from {min} to {max(defaults)}";
+    }
+
+    public override ParameterSchema Schema(RenditionDefaults defaults)
+    {
+        var list = only?.Invoke(defaults);
+        return new ParameterSchema(
+            ParameterType.WholeNumber,
+            "int32",
+            min,
+            max(defaults),
+            list is { Count: > 0 } ? [.. list.Order().Select(Canonical)] : null);
+    }
+
+    public override bool TryParse(string text, RenditionDefaults defaults, out int value, out string shown)
+    {
+        value = 0;
+        if (!TryParseDigits(text, MaxDigits, out var number))
+        {
+            shown = Quote(text);
+            return false;
+        }
+
+        // Out-of-range numbers are shown canonically ("got 4097", not "got '04097'").
+        shown = number.ToString(CultureInfo.InvariantCulture);
+        var list = only?.Invoke(defaults);
+        if (number < min || number > max(defaults) || (list is { Count: > 0 } && !list.Contains((int)number)))
+        {
+            return false;
+        }
+
+        value = (int)number;
+        return true;
+    }
+
+    public override string Canonical(int value) => value.ToString(CultureInfo.InvariantCulture);
+}
+
+/// <summary>A Unix time in whole seconds.</summary>
+internal sealed class UnixTimeValue : ParameterValue<long>
+{
+    // Twelve digits reach the year 33658; more is a mistake, not a time.
+    private const int MaxDigits = 12;
+
+    public override bool IsNumeric => true;
+
+    public override string Allowed(RenditionDefaults defaults) => "a Unix time in seconds";
+
+    public override ParameterSchema Schema(RenditionDefaults defaults) => new(ParameterType.WholeNumber, "int64", 0, 999_999_999_999);
+
+    public override bool TryParse(string text, RenditionDefaults defaults, out long value, out string shown)
+    {
+        shown = Quote(text);
+        return TryParseDigits(text, MaxDigits, out value);
+    }
+
+    public override string Canonical(long value) => value.ToString(CultureInfo.InvariantCulture);
+}
+
+/// <summary>One of a fixed list of names, case-insensitive; canonically lower-case.</summary>
+internal sealed class EnumValue<T>(IReadOnlyList<KeyValuePair<string, T>> values, Func<RenditionDefaults, T>? fallback = null)
+    : ParameterValue<T>
+{
+    /// <summary>The accepted names, lower-case, in the order documentation lists them.</summary>
+    public IReadOnlyList<string> Names { get; } = [.. values.Select(v => v.Key)];
+
+    public override bool IsNumeric => false;
+
+    public override string Allowed(RenditionDefaults defaults) => "one of " + string.Join(", ", Names);
+
+    public override ParameterSchema Schema(RenditionDefaults defaults) =>
+        new(ParameterType.Text, Values: Names, Default: fallback is null ? null : Canonical(fallback(defaults)));
+
+    public override bool TryParse(string text, RenditionDefaults defaults, out T value, out string shown)
+    {
+        foreach (var (name, candidate) in values)
+        {
+            if (string.Equals(name, text, StringComparison.OrdinalIgnoreCase))
+            {
+                value = candidate;
+                shown = name;
+                return true;
+            }
+        }
+
+        value = default!;
+        shown = Quote(text);
+        return false;
+    }
+
+    public override string Canonical(T value)
+    {
+        foreach (var (name, candidate) in values)
+        {
+            if (EqualityComparer<T>.Default.Equals(candidate, value))
+            {
+                return name;
+            }
+        }
+
+        throw new ArgumentOutOfRangeException(nameof(value), value, "Not a value of this parameter.");
+    }
+}
+
+/// <summary>Opaque text taken as given (a signature): its case matters and it has no canonical rewrite.</summary>
+internal sealed class TextValue : ParameterValue<string>
+{
+    public override bool IsNumeric => false;
+
+    public override bool PreservesCase => true;
+
+    public override string Allowed(RenditionDefaults defaults) => "any text";
+
+    public override ParameterSchema Schema(RenditionDefaults defaults) => new(ParameterType.Text);
+
+    public override bool TryParse(string text, RenditionDefaults defaults, out string value, out string shown)
+    {
+        value = text;
+        shown = Quote(text);
+        return true;
+    }
+
+    public override string Canonical(string value) => value;
+}
