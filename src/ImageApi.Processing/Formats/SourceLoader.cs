@@ -66,7 +66,9 @@ internal static class SourceLoader
             throw new SourceTooManyFramesException(frames, limits.MaxFrames);
         }
 
-        var decoded = (long)width * height * image.Bands * BytesPerSample(image.Format);
+        // A very wide image costs memory per line whatever its height: libvips keeps a window of lines
+        // of the full width in flight, so a 1,000,000×32 header counts as 256 lines of it.
+        var decoded = (long)width * Math.Max(height, LineWindow) * image.Bands * BytesPerSample(image.Format);
         if (decoded > limits.MaxDecodedMegabytes * 1024L * 1024L)
         {
             throw new SourceNeedsTooMuchMemoryException(decoded, limits.MaxDecodedMegabytes);
@@ -81,6 +83,8 @@ internal static class SourceLoader
             DecodedBytes = decoded,
         };
     }
+
+    private const int LineWindow = 256;
 
     public static int BytesPerSample(Enums.BandFormat format) => format switch
     {

@@ -116,7 +116,7 @@ public sealed class ImagePipeline
         Run(_prepare, prepared);
 
         // Held in memory once: the intermediate is encoded from it, and the rendition cut from it.
-        prepared.Image = prepared.Image.CopyMemory();
+        prepared.Image = SourceLoader.Translate(prepared.Image.CopyMemory);
         prepared.Output = SourceLoader.Translate(() => intermediateFormat.Encoder.Encode(prepared.Image, intermediateSpec.Quality, _encoder));
         var made = clock.Elapsed;
         var intermediate = new RenderedImage(prepared.Output, intermediateFormat, intermediatePlan.Width, intermediatePlan.Height, new RenderTimings(inspected, made - inspected));
@@ -124,8 +124,7 @@ public sealed class ImagePipeline
         var upright = info with { Orientation = 1, Width = intermediatePlan.Width, Height = intermediatePlan.Height };
         using var context2 = new PipelineContext(bytes, upright, spec, plan, _encoder, cancellationToken) { Oriented = true };
         context2.Image = prepared.Image;
-        new ResizeStep().Run(context2);
-        Run(_finish, context2);
+        Run([new ResizeStep(), .. _finish], context2);
         var rendition = new RenderedImage(context2.Output!, spec.Format, plan.Width, plan.Height, new RenderTimings(inspected, clock.Elapsed - made, made - inspected)) { Source = info };
         return new RenditionWithIntermediate(info, rendition, intermediate);
     }
@@ -142,7 +141,17 @@ public sealed class ImagePipeline
         foreach (var step in steps)
         {
             context.CancellationToken.ThrowIfCancellationRequested();
-            step.Run(context);
+            try
+            {
+                step.Run(context);
+            }
+            catch (NetVips.VipsException ex)
+            {
+                // libvips evaluates lazily: damage in the input surfaces in whichever step first pulls
+                // pixels (a rotation's copy to memory, the encoder), so every step's failure is mapped.
+                context.CancellationToken.ThrowIfCancellationRequested();
+                throw SourceLoader.Undecodable(ex);
+            }
         }
     }
 

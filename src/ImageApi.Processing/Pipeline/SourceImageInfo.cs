@@ -19,7 +19,10 @@ public sealed record SourceImageInfo(SourceFormat Format, int Width, int Height,
     /// <summary>Frames of an animation (1 for a still image); only the first is rendered.</summary>
     public int Frames { get; init; } = 1;
 
-    /// <summary>Memory the decoded pixels of the first frame take at full size: width × height × bands × bytes per sample.</summary>
+    /// <summary>
+    /// Memory the decoded pixels of the first frame take at full size: width × height × bands × bytes per
+    /// sample, with at least 256 lines counted (libvips keeps a window of full-width lines in flight).
+    /// </summary>
     public long DecodedBytes { get; init; }
 
     public int StoredWidth => QuarterTurn ? Height : Width;

@@ -54,7 +54,7 @@ public static class ImageEndpoints
         var transform = parser.Parse(request.Query.SelectMany(
             pair => pair.Value.Count == 0 ? [new KeyValuePair<string, string?>(pair.Key, null)] : pair.Value.Select(v => new KeyValuePair<string, string?>(pair.Key, v))));
         signatures.Demand(source, transform);
-        var rendition = await renditions.GetAsync(source, transform.Request, Accepted(request), () => ClientAddress.Of(request.HttpContext), cancellationToken);
+        var rendition = await renditions.GetAsync(source, transform.Request, FormatSupport.FromAccept(request.Headers.Accept.ToString()), () => ClientAddress.Of(request.HttpContext), cancellationToken);
         var settings = delivery.Value;
         if (settings.RedirectAboveBytes > 0 && rendition.Length > settings.RedirectAboveBytes && stores.Destination is IPresignedDownloads downloads)
         {
@@ -70,12 +70,4 @@ public static class ImageEndpoints
 
     // Kestrel leaves %2F encoded in paths; clients (Swagger UI among them) encode the key's slashes.
     private static string DecodeSlashes(string key) => key.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase);
-
-    private static FormatSupport Accepted(HttpRequest request) =>
-        MediaTypeHeaderValue.TryParseList(request.Headers.Accept, out var types)
-            ? new FormatSupport(Names(types, "image/webp"), Names(types, "image/avif"))
-            : FormatSupport.None;
-
-    private static bool Names(IList<MediaTypeHeaderValue> types, string type) =>
-        types.Any(t => t.MediaType.Equals(type, StringComparison.OrdinalIgnoreCase) && t.Quality is not 0);
 }

@@ -328,3 +328,68 @@ public class ImagePipelineTests
             Math.Abs(expected.R - actual.R) <= tolerance && Math.Abs(expected.G - actual.G) <= tolerance && Math.Abs(expected.B - actual.B) <= tolerance,
             $"expected {expected}, got {actual}");
 }
+
+/// <summary>Inputs the mutation fuzzer (tools/ImageApi.Fuzz) found, rebuilt from committed files.</summary>
+public class FuzzFindingTests
+{
+    private readonly ImagePipeline _pipeline = new(new ProcessingLimits(), new RenditionDefaults());
+
+    private RenderedImage Render(byte[] bytes, RenditionSpec spec)
+    {
+        using var source = new MemoryStream(bytes);
+        return _pipeline.Render(source, spec);
+    }
+
+    /// <summary>A PNG whose IHDR claims another size (CRC fixed, so the parser believes it).</summary>
+    private static byte[] PngClaiming(string name, int width, int height)
+    {
+        var png = TestImages.Bytes(name);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(png.AsSpan(16), width);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(png.AsSpan(20), height);
+        var crc = Crc32(png.AsSpan(12, 17));
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(png.AsSpan(29), crc);
+        return png;
+    }
+
+    // PNG's chunk CRC (ISO 3309), bit by bit: a handful of bytes, no table needed.
+    private static uint Crc32(ReadOnlySpan<byte> data)
+    {
+        var crc = 0xFFFFFFFFu;
+        foreach (var b in data)
+        {
+            crc ^= b;
+            for (var k = 0; k < 8; k++)
+            {
+                crc = (crc & 1) != 0 ? (crc >> 1) ^ 0xEDB88320u : crc >> 1;
+            }
+        }
+
+        return ~crc;
+    }
+
+    [Theory]
+    [InlineData("webp")]
+    [InlineData("png")]
+    public void A_truncated_jpeg_with_an_orientation_is_undecodable_not_a_crash(string format)
+    {
+        // The rotation's copy to memory is where libvips first pulls the damaged pixels.
+        var bytes = TestImages.Bytes("external/sharp-Landscape_6-noicc.jpg");
+        Assert.Throws<UndecodableImageException>(() => Render(bytes[..(bytes.Length * 2 / 3)], new RenditionSpec(200, null, FitMode.Inside, OutputFormats.Find(format)!, null)));
+    }
+
+    [Fact]
+    public void A_very_wide_header_is_refused_for_its_memory_per_line()
+    {
+        // 1,000,000×32 in 16-bit RGBA is 244 MB by area, but every line libvips holds is 8 MB.
+        var png = PngClaiming("external/pngsuite-basn6a16.png", 1_000_000, 32);
+        Assert.Throws<SourceNeedsTooMuchMemoryException>(() => Render(png, new RenditionSpec(800, 800, FitMode.Inside, OutputFormats.Webp, 80)));
+    }
+
+    [Fact]
+    public void An_extreme_aspect_ratio_is_refused_cleanly()
+    {
+        var png = PngClaiming("external/pngsuite-basn0g16.png", 1, 49_999_999);
+        var ex = Record.Exception(() => Render(png, new RenditionSpec(90, 60, FitMode.Contain, OutputFormats.Gif, null)));
+        Assert.True(ex is ImageRejectedException, $"got {ex?.GetType().Name}: {ex?.Message}");
+    }
+}
