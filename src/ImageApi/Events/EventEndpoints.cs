@@ -32,7 +32,7 @@ public static class EventEndpoints
         return app;
     }
 
-    private static async Task<Results<Ok<EventResult>, ProblemHttpResult>> HandleAsync(
+    private static async Task<Ok<EventResult>> HandleAsync(
         HttpRequest request,
         SourceEventHandler handler,
         IOptions<StorageOptions> storage,
@@ -46,12 +46,12 @@ public static class EventEndpoints
         }
         catch (JsonException ex)
         {
-            return TypedResults.Problem(ProblemTypes.Problem(StatusCodes.Status400BadRequest, ProblemTypes.InvalidRequest, "Invalid event", $"The body is not an S3 event notification: {ex.Message}"));
+            throw new InvalidEventException($"The body is not an S3 event notification: {ex.Message}", ex);
         }
 
         if (notification is null || (notification.Records is null && notification.Event is null))
         {
-            return TypedResults.Problem(ProblemTypes.Problem(StatusCodes.Status400BadRequest, ProblemTypes.InvalidRequest, "Invalid event", "The body has neither Records nor Event."));
+            throw new InvalidEventException("The body has neither Records nor Event.");
         }
 
         var results = new List<EventRecordResult>();

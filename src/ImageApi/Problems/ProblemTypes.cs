@@ -47,6 +47,11 @@ public static class ProblemTypes
     public static ProblemDetails? For(Exception exception) => exception switch
     {
         TransformRequestException ex => InvalidTransform(ex),
+        InvalidUploadException ex => InvalidUploadProblem(ex),
+        UploadUrlRejectedException ex => Problem(StatusCodes.Status403Forbidden, UploadUrlRejected, "Upload URL rejected", ex.Message),
+        UploadTooLargeException ex => Problem(StatusCodes.Status413PayloadTooLarge, UploadTooLarge, "Upload too large", ex.Message),
+        AlreadyUploadedException ex => Problem(StatusCodes.Status409Conflict, AlreadyUploaded, "Already uploaded", ex.Message),
+        InvalidEventException ex => Problem(StatusCodes.Status400BadRequest, InvalidRequest, "Invalid event", ex.Message),
         Images.RecordedRejectionException ex => Problem(ex.Rejection.Status, ex.Rejection.Type, ex.Rejection.Title, ex.Rejection.Detail),
         BadHttpRequestException ex => Problem(ex.StatusCode, InvalidRequest, "Invalid request", ex.Message),
         InvalidKeyException ex => Problem(StatusCodes.Status400BadRequest, InvalidKey, "Invalid key", ex.Reason),
@@ -81,6 +86,14 @@ public static class ProblemTypes
     public static ProblemDetails Problem(int status, string type, string title, string detail) =>
         new() { Status = status, Type = type, Title = title, Detail = detail };
 
+    private static ProblemDetails InvalidUploadProblem(InvalidUploadException ex)
+    {
+        var problem = Problem(StatusCodes.Status400BadRequest, InvalidUpload, "Invalid upload request", ex.Message);
+        problem.Extensions["errors"] = ex.Errors;
+        problem.Extensions["limits"] = new { maxBytes = ex.MaxBytes, allowedContentTypes = ex.AllowedContentTypes };
+        return problem;
+    }
+
     private static ProblemDetails InvalidTransform(TransformRequestException ex)
     {
         var problem = Problem(StatusCodes.Status400BadRequest, InvalidParameters, "Invalid transform parameters", ex.Message);
@@ -91,3 +104,25 @@ public static class ProblemTypes
 
 /// <summary>The original a request names does not exist.</summary>
 public sealed class SourceNotFoundException(string key) : Exception($"There is no original image under '{key}'.");
+
+/// <summary>A <c>POST /uploads</c> body that cannot be signed; <see cref="Errors"/> names each field that is wrong.</summary>
+public sealed class InvalidUploadException(IReadOnlyDictionary<string, string> errors, long maxBytes, IEnumerable<string> allowedContentTypes)
+    : Exception(string.Join(" ", errors.Values))
+{
+    public IReadOnlyDictionary<string, string> Errors { get; } = errors;
+    public long MaxBytes { get; } = maxBytes;
+    public IReadOnlyList<string> AllowedContentTypes { get; } = [.. allowedContentTypes];
+}
+
+/// <summary>An embedded upload URL that is expired, tampered with, or used with another content type.</summary>
+public sealed class UploadUrlRejectedException(string reason) : Exception(reason);
+
+/// <summary>An upload body over the signed length.</summary>
+public sealed class UploadTooLargeException(long maxLength) : Exception($"This upload URL accepts at most {maxLength} bytes.");
+
+/// <summary>An original already exists under the signed key: originals are never overwritten by uploads.</summary>
+public sealed class AlreadyUploadedException()
+    : Exception("An original is already stored under this key; ask POST /uploads for a new URL.");
+
+/// <summary>A <c>POST /events</c> body that is not an S3 event notification.</summary>
+public sealed class InvalidEventException(string detail, Exception? inner = null) : Exception(detail, inner);

@@ -33,7 +33,7 @@ public static class EmbeddedUploadEndpoints
         return app;
     }
 
-    private static async Task<Results<Ok, ProblemHttpResult>> PutAsync(
+    private static async Task<Ok> PutAsync(
         string key,
         HttpContext context,
         EmbeddedUploadSigner signer,
@@ -51,17 +51,17 @@ public static class EmbeddedUploadEndpoints
             request.Query[EmbeddedUploadSigner.SignatureParameter]);
         if (!check.IsValid)
         {
-            return Forbidden(check.Reason);
+            throw new UploadUrlRejectedException(check.Reason);
         }
 
         if (!string.Equals(request.ContentType, check.ContentType, StringComparison.OrdinalIgnoreCase))
         {
-            return Forbidden($"The upload must be sent with Content-Type: {check.ContentType}, as signed; got '{request.ContentType}'.");
+            throw new UploadUrlRejectedException($"The upload must be sent with Content-Type: {check.ContentType}, as signed; got '{request.ContentType}'.");
         }
 
         if (request.ContentLength > check.MaxLength)
         {
-            return TooLarge(check.MaxLength);
+            throw new UploadTooLargeException(check.MaxLength);
         }
 
         // Kestrel stops the body at the limit; the counting stream covers hosts without that feature.
@@ -78,23 +78,15 @@ public static class EmbeddedUploadEndpoints
         }
         catch (Exception ex) when (ex is LengthLimitExceededException or BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge })
         {
-            return TooLarge(check.MaxLength);
+            throw new UploadTooLargeException(check.MaxLength);
         }
         catch (ObjectAlreadyExistsException)
         {
-            return TypedResults.Problem(ProblemTypes.Problem(StatusCodes.Status409Conflict, ProblemTypes.AlreadyUploaded, "Already uploaded",
-                "An original is already stored under this key; ask POST /uploads for a new URL."));
+            throw new AlreadyUploadedException();
         }
 
         await events.PublishAsync(SourceEvent.Created(source, stored.ETag), cancellationToken);
         context.Response.Headers.ETag = new EntityTagHeaderValue($"\"{stored.ETag}\"").ToString();
         return TypedResults.Ok();
     }
-
-    private static ProblemHttpResult Forbidden(string detail) =>
-        TypedResults.Problem(ProblemTypes.Problem(StatusCodes.Status403Forbidden, ProblemTypes.UploadUrlRejected, "Upload URL rejected", detail));
-
-    private static ProblemHttpResult TooLarge(long maxLength) =>
-        TypedResults.Problem(ProblemTypes.Problem(StatusCodes.Status413PayloadTooLarge, ProblemTypes.UploadTooLarge, "Upload too large",
-            $"This upload URL accepts at most {maxLength} bytes."));
 }

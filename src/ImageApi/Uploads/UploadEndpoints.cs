@@ -27,7 +27,7 @@ public static class UploadEndpoints
         return app;
     }
 
-    private static async Task<Results<Created<UploadTicket>, ProblemHttpResult>> CreateAsync(
+    private static async Task<Created<UploadTicket>> CreateAsync(
         [FromBody] UploadRequest? body,
         HttpRequest request,
         IUploadTargetSigner signer,
@@ -36,10 +36,7 @@ public static class UploadEndpoints
         CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        if (Validate(body, settings) is { } problem)
-        {
-            return TypedResults.Problem(problem);
-        }
+        Validate(body, settings);
 
         var contentType = body!.ContentType!.ToLowerInvariant();
         var now = time.GetUtcNow();
@@ -51,7 +48,8 @@ public static class UploadEndpoints
         return TypedResults.Created(imageUrl, new UploadTicket(key.Value, target.Url, target.Method, target.Headers, target.Fields, expiresAt, imageUrl));
     }
 
-    private static ProblemDetails? Validate(UploadRequest? body, UploadOptions settings)
+    /// <exception cref="InvalidUploadException">Something in the request is wrong; every error is listed.</exception>
+    private static void Validate(UploadRequest? body, UploadOptions settings)
     {
         var errors = new Dictionary<string, string>();
         if (body is null)
@@ -77,15 +75,10 @@ public static class UploadEndpoints
             }
         }
 
-        if (errors.Count == 0)
+        if (errors.Count > 0)
         {
-            return null;
+            throw new InvalidUploadException(errors, settings.MaxBytes, settings.AllowedContentTypes);
         }
-
-        var problem = ProblemTypes.Problem(StatusCodes.Status400BadRequest, ProblemTypes.InvalidUpload, "Invalid upload request", string.Join(" ", errors.Values));
-        problem.Extensions["errors"] = errors;
-        problem.Extensions["limits"] = new { maxBytes = settings.MaxBytes, allowedContentTypes = settings.AllowedContentTypes };
-        return problem;
     }
 
     private static string? Truncate(string? value) => value is { Length: > 60 } ? value[..60] + "…" : value;
