@@ -61,7 +61,7 @@ ihdr = struct.pack(">IIBBBBB", 30000, 30000, 8, 2, 0, 0, 0)
 png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\x00" * 1024)) + chunk(b"IEND", b"")
 open(sys.argv[1], "wb").write(png)
 PY
-# JPEG variants for the scaled decoder (ImageApi.Processing/Jpeg): one odd-sized photo (501×333, so
+# JPEG variants (scan counting, shrink on load): one odd-sized photo (501×333, so
 # neither side is a whole number of blocks or MCUs) in every coding the decoder handles or hands on.
 jpegs="$out/jpeg"
 mkdir -p "$jpegs"
@@ -75,7 +75,7 @@ variant baseline-411 -sampling-factor 4x1
 variant progressive-420 -sampling-factor 2x2 -interlace JPEG
 variant progressive-444 -sampling-factor 1x1 -interlace JPEG
 variant greyscale-progressive -colorspace Gray -interlace JPEG
-# Restart markers every few MCUs, and arithmetic coding (left to ImageSharp): jpegtran
+# Restart markers every few MCUs, and arithmetic coding: jpegtran
 # (libjpeg-turbo-progs) recodes losslessly.
 jpegtran -restart 3B "$jpegs/baseline-420.jpg" > "$jpegs/restart-420.jpg"
 jpegtran -progressive -restart 2B "$jpegs/baseline-422.jpg" > "$jpegs/progressive-restart-422.jpg"
