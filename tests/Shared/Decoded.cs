@@ -87,6 +87,24 @@ internal sealed class Decoded
         return Image.HeifloadBuffer(bytes, access: Enums.Access.Random);
     }
 
+    /// <summary>The pixels composited onto white, as a page without a background shows them; alpha becomes opaque.</summary>
+    public Decoded OnWhite()
+    {
+        var flat = new byte[_rgba.Length];
+        for (var i = 0; i < _rgba.Length; i += 4)
+        {
+            var alpha = _rgba[i + 3] / 255.0;
+            for (var c = 0; c < 3; c++)
+            {
+                flat[i + c] = (byte)Math.Round((_rgba[i + c] * alpha) + (255 * (1 - alpha)));
+            }
+
+            flat[i + 3] = 255;
+        }
+
+        return new Decoded(Loader, Width, Height, flat, hasAlpha: false, Pages);
+    }
+
     /// <summary>The mean absolute difference per channel (RGB only) to another image of the same size.</summary>
     public double MeanAbsoluteDifference(Decoded other)
     {

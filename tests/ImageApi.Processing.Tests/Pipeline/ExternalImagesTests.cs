@@ -197,11 +197,5 @@ public class ExternalImagesTests(Xunit.Abstractions.ITestOutputHelper output)
         return Decoded.From(flat.PngsaveBuffer());
     }
 
-    private static Decoded OnWhite(byte[] png)
-    {
-        using var image = Image.PngloadBuffer(png);
-        using var flat = image.HasAlpha() ? image.Flatten(background: [255, 255, 255]) : image.Copy();
-        using var rgb = flat.Bands == 1 ? flat.Colourspace(Enums.Interpretation.Srgb) : flat.Copy();
-        return Decoded.From(rgb.Cast(Enums.BandFormat.Uchar).PngsaveBuffer());
-    }
+    private static Decoded OnWhite(byte[] png) => Decoded.From(png).OnWhite();
 }

@@ -111,34 +111,7 @@ public class IntermediateTests(Xunit.Abstractions.ITestOutputHelper output)
         return Decoded.From(boxed.PngsaveBuffer());
     }
 
-    private static Decoded OnWhite(byte[] encoded)
-    {
-        var decoded = Decoded.From(encoded);
-        if (!decoded.HasAlpha)
-        {
-            return decoded;
-        }
-
-        using var image = Image.PngloadBuffer(Image.NewFromMemory(ToRgba(decoded), decoded.Width, decoded.Height, 4, Enums.BandFormat.Uchar).PngsaveBuffer());
-        using var flat = image.Flatten(background: [255, 255, 255]);
-        return Decoded.From(flat.PngsaveBuffer());
-    }
-
-    private static byte[] ToRgba(Decoded decoded)
-    {
-        var rgba = new byte[decoded.Width * decoded.Height * 4];
-        for (var y = 0; y < decoded.Height; y++)
-        {
-            for (var x = 0; x < decoded.Width; x++)
-            {
-                var (r, g, b, a) = decoded[x, y];
-                var i = ((y * decoded.Width) + x) * 4;
-                (rgba[i], rgba[i + 1], rgba[i + 2], rgba[i + 3]) = (r, g, b, a);
-            }
-        }
-
-        return rgba;
-    }
+    private static Decoded OnWhite(byte[] encoded) => Decoded.From(encoded).OnWhite();
 
     [Theory]
     [InlineData(1601, null, FitMode.Inside, false)]
