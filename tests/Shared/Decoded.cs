@@ -56,12 +56,12 @@ internal sealed class Decoded
         using var image = Load(bytes, out var loader);
         var pages = image.Contains("n-pages") ? (int)image.Get("n-pages") : 1;
         var hasAlpha = image.HasAlpha();
-        using var rgb = image.Interpretation is Enums.Interpretation.Srgb or Enums.Interpretation.BW or Enums.Interpretation.Rgb16 or Enums.Interpretation.Grey16 or Enums.Interpretation.Cmyk
+        using var rgb = image.Interpretation is Enums.Interpretation.Srgb or Enums.Interpretation.Bw or Enums.Interpretation.Rgb16 or Enums.Interpretation.Grey16 or Enums.Interpretation.Cmyk
             ? image.Colourspace(Enums.Interpretation.Srgb)
             : image.Copy();
         using var rgba = rgb.HasAlpha() ? rgb.Copy() : rgb.Bandjoin(255);
         using var bytes8 = rgba.Cast(Enums.BandFormat.Uchar);
-        return new Decoded(loader, image.Width, image.Height, bytes8.WriteToMemory(), hasAlpha, pages);
+        return new Decoded(loader, image.Width, image.Height, bytes8.WriteToMemory<byte>(), hasAlpha, pages);
     }
 
     // Each format through its own loader, as the service loads originals. AVIF is only ever output, so

@@ -19,8 +19,7 @@ internal static class TestImages
     {
         using var strip = Image.Black(2, 2 * frames, bands: 3).Copy(interpretation: Enums.Interpretation.Srgb);
         using var coloured = strip.Linear([1.0, 1.0, 1.0], [255.0, 0.0, 128.0]).Cast(Enums.BandFormat.Uchar);
-        using var paged = coloured.Copy();
-        paged.Set(GValue.GIntType, "page-height", 2);
+        using var paged = coloured.Mutate(m => m.Set(GValue.GIntType, "page-height", 2));
         return paged.GifsaveBuffer();
     }
 
