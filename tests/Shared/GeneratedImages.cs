@@ -79,6 +79,30 @@ internal static class GeneratedImages
         return bomb;
     }
 
+    /// <summary>
+    /// A GIF of <paramref name="frames"/> 2×2 frames, each a different colour from the one before, so
+    /// gifsave cannot merge them: the file really has that many frames.
+    /// </summary>
+    /// <remarks>
+    /// Not <see cref="TestImages.ManyFrameGif"/>: its frames are all one colour, and libvips' gifsave
+    /// folds identical consecutive frames into one (3000 frames come out as a 62-byte, 1-frame GIF).
+    /// </remarks>
+    public static byte[] DistinctFrameGif(int frames)
+    {
+        using var xy = Image.Xyz(2, 2 * frames);
+        using var y = xy[1];
+        using var index = y / 2;
+        using var red = index % 256;
+        using var green = (index / 256) * 60;
+        using var blue = (index % 7) * 30;
+        using var rgb = red.Bandjoin(green, blue).Cast(Enums.BandFormat.Uchar).Copy(interpretation: Enums.Interpretation.Srgb);
+        using var paged = rgb.Mutate(m => m.Set(GValue.GIntType, "page-height", 2));
+        var gif = paged.GifsaveBuffer();
+        using var check = Image.GifloadBuffer(gif);
+        Assert.Equal(frames, (int)check.Get("n-pages"));
+        return gif;
+    }
+
     /// <summary>A tiny HEIF file header: an ISO-BMFF <c>ftyp</c> box with the given major brand (heic, avif…) and nothing after it.</summary>
     public static byte[] HeifHeader(string brand = "heic")
     {
@@ -96,7 +120,7 @@ internal static class GeneratedImages
         "%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n" +
         "3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 64 40]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n");
 
-    /// <summary>A real libvips native-format (.v) image, written by libvips' own vipssave: it starts 08 F2 A6 B6 (or the other byte order).</summary>
+    /// <summary>A real libvips native-format (.v) image, written by libvips' own vipssave: it starts B6 A6 F2 08 on little-endian machines (08 F2 A6 B6 on big-endian ones).</summary>
     public static byte[] VipsNative()
     {
         var path = Path.Combine(Path.GetTempPath(), "imageapi-test-" + Guid.NewGuid().ToString("N") + ".v");

@@ -72,6 +72,23 @@ internal static class ApiClient
         return (response, bytes, Decoded.From(bytes));
     }
 
+    /// <summary>Waits for a log line the background worker writes (after the files it writes).</summary>
+    public static async Task<string> WaitForLogAsync(ImageApiFactory factory, Func<string, bool> match, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (factory.Logs.FirstOrDefault(match) is { } line)
+            {
+                return line;
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new TimeoutException($"No such log line after {timeout}; the log has {factory.Logs.Count} lines.");
+    }
+
     /// <summary>Waits for a file the background worker writes.</summary>
     public static async Task<string> WaitForFileAsync(string directory, string pattern, TimeSpan timeout)
     {
