@@ -4,7 +4,8 @@ namespace ImageApi.Tests;
 
 /// <summary>
 /// Through the service: an upload makes only the default rendition; the first new size also makes the
-/// intermediate, and later sizes are cut from it without reading the original.
+/// intermediate (JPEG for opaque originals, WebP with alpha for transparent ones), and later sizes are
+/// cut from it without reading the original.
 /// </summary>
 public sealed class IntermediateFlowTests : IDisposable
 {
@@ -16,20 +17,21 @@ public sealed class IntermediateFlowTests : IDisposable
     public async Task New_sizes_are_cut_from_the_intermediate_without_reading_the_original()
     {
         var client = _factory.CreateClient();
-        var original = ImageApi.Processing.Tests.IntermediateTests.LargePhoto();
-        var ticket = await client.RequestUploadAsync("large.jpg", "image/jpeg", original.Length);
-        Assert.Equal(System.Net.HttpStatusCode.OK, (await client.SendUploadAsync(ticket, original)).StatusCode);
+        var original = GeneratedImages.LargePhoto(2560, 1600);
+        var ticket = await client.UploadBytesAsync("large.jpg", "image/jpeg", original);
         var folder = Path.Combine(_factory.DestinationRoot, "processed", ticket.Key);
         await ApiClient.WaitForFileAsync(folder, "_source.json", TimeSpan.FromSeconds(30));
         Assert.True(File.Exists(Path.Combine(folder, "w800-h800-inside-q80.webp")));
-        Assert.False(File.Exists(Path.Combine(folder, "_intermediate.jpg")));
+        Assert.Empty(Directory.GetFiles(folder, "_intermediate.*"));
         Assert.Equal(original.Length, _factory.OriginalBytesRead);
 
         // The first new size reads the original once more and leaves the intermediate behind.
         var (made, _, w400) = await client.GetImageAsync(ticket.Image("w=400&format=jpeg"));
         Assert.Equal((400, 250), (w400.Width, w400.Height));
         Assert.Contains("intermediate;dur=", made.Headers.GetValues("Server-Timing").Single(), StringComparison.Ordinal);
-        Assert.True(File.Exists(Path.Combine(folder, "_intermediate.jpg")));
+        var intermediate = Decoded.From(await File.ReadAllBytesAsync(Path.Combine(folder, "_intermediate.jpg")));
+        Assert.Equal(("jpeg", 1600, 1000, false), (intermediate.Format, intermediate.Width, intermediate.Height, intermediate.HasAlpha));
+        Assert.False(File.Exists(Path.Combine(folder, "_intermediate.webp")));
         var read = _factory.OriginalBytesRead;
         Assert.Equal(2L * original.Length, read);
 
@@ -43,10 +45,52 @@ public sealed class IntermediateFlowTests : IDisposable
 
         // Larger than the intermediate: from the original.
         var (_, _, big) = await client.GetImageAsync(ticket.Image("w=2000"));
-        Assert.Equal(2000, big.Width);
+        Assert.Equal((2000, 1250), (big.Width, big.Height));
         Assert.Equal(read + original.Length, _factory.OriginalBytesRead);
+
+        // Larger than the original: never enlarged (Renditions:AllowEnlargement is off), and the box
+        // keeps its shape at the largest size the original allows.
+        var (_, _, huge) = await client.GetImageAsync(ticket.Image("w=4000"));
+        Assert.Equal((2560, 1600), (huge.Width, huge.Height));
+        var (_, _, square) = await client.GetImageAsync(ticket.Image("w=3200&h=3200&fit=cover&format=jpeg"));
+        Assert.Equal((1600, 1600), (square.Width, square.Height));
 
         // The service's own files are not renditions, and go with the original's renditions.
         Assert.DoesNotContain(Directory.GetFiles(folder), f => Path.GetFileName(f).StartsWith('_') && f.EndsWith(".webp", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_transparent_original_gets_a_webp_intermediate_that_keeps_its_alpha()
+    {
+        var client = _factory.CreateClient();
+        var original = GeneratedImages.LargeTransparentPhoto(2560, 1600);
+        var ticket = await client.UploadBytesAsync("large.png", "image/png", original);
+        var folder = Path.Combine(_factory.DestinationRoot, "processed", ticket.Key);
+        await ApiClient.WaitForFileAsync(folder, "_source.json", TimeSpan.FromSeconds(30));
+        var read = _factory.OriginalBytesRead;
+
+        var (made, _, first) = await client.GetImageAsync(ticket.Image("w=400&format=png"));
+        Assert.Contains("intermediate;dur=", made.Headers.GetValues("Server-Timing").Single(), StringComparison.Ordinal);
+        AssertTransparentCornersOpaqueCentre(first, (400, 250));
+        Assert.False(File.Exists(Path.Combine(folder, "_intermediate.jpg")), "a JPEG intermediate would lose the alpha");
+        var intermediate = Decoded.From(await File.ReadAllBytesAsync(Path.Combine(folder, "_intermediate.webp")));
+        Assert.Equal("webp", intermediate.Format);
+        AssertTransparentCornersOpaqueCentre(intermediate, (1600, 1000));
+        Assert.Equal(read + original.Length, _factory.OriginalBytesRead);
+
+        // Cut from the intermediate, the alpha is still there.
+        var (cut, _, later) = await client.GetImageAsync(ticket.Image("w=640&format=webp"));
+        Assert.DoesNotContain("intermediate", cut.Headers.GetValues("Server-Timing").Single(), StringComparison.Ordinal);
+        AssertTransparentCornersOpaqueCentre(later, (640, 400));
+        Assert.Equal(read + original.Length, _factory.OriginalBytesRead);
+    }
+
+    private static void AssertTransparentCornersOpaqueCentre(Decoded image, (int Width, int Height) size)
+    {
+        Assert.Equal(size, (image.Width, image.Height));
+        Assert.True(image.HasAlpha);
+        Assert.Equal(0, image[0, 0].A);
+        Assert.Equal(0, image[image.Width - 1, image.Height - 1].A);
+        Assert.Equal(255, image[image.Width / 2, image.Height / 2].A);
     }
 }

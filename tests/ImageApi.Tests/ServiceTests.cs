@@ -38,7 +38,7 @@ public sealed class ServiceTests
         Assert.Equal(["key", "w", "h", "fit", "format", "q", "sig"], parameters.Keys);
         Assert.Equal(4096, parameters["w"].GetProperty("schema").GetProperty("maximum").GetInt32());
         Assert.Equal(["inside", "cover", "contain", "fill"], parameters["fit"].GetProperty("schema").GetProperty("enum").EnumerateArray().Select(e => e.GetString()));
-        Assert.Equal(["webp", "jpeg", "png", "gif", "auto"], parameters["format"].GetProperty("schema").GetProperty("enum").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(["webp", "avif", "jpeg", "png", "gif", "auto"], parameters["format"].GetProperty("schema").GetProperty("enum").EnumerateArray().Select(e => e.GetString()));
         var statuses = get.GetProperty("responses").EnumerateObject().Select(r => r.Name).ToHashSet();
         Assert.Superset(new HashSet<string> { "200", "304", "400", "404", "413", "415", "422", "503" }, statuses);
 
@@ -64,7 +64,14 @@ public sealed class ServiceTests
     [InlineData("Renditions:Width", "5000", "Renditions:Width must be from 1 to Renditions:MaxWidth")]
     [InlineData("Renditions:MaxWidth", "0", "Renditions:MaxWidth")]
     [InlineData("Limits:MaxSourcePixels", "0", "Limits:MaxSourcePixels must be at least 1")]
-    [InlineData("Limits:MaxAllocationMegabytes", "1", "Limits:MaxAllocationMegabytes")]
+    [InlineData("Limits:MaxDecodedMegabytes", "0", "Limits:MaxDecodedMegabytes must be from 1 to 16384")]
+    [InlineData("Limits:DecodeBudgetMegabytes", "100", "Limits:DecodeBudgetMegabytes must be from Limits:MaxDecodedMegabytes (256)")]
+    [InlineData("Limits:DecodeBudgetWait", "00:05:00", "Limits:DecodeBudgetWait")]
+    [InlineData("Limits:MaxFrames", "0", "Limits:MaxFrames must be at least 1")]
+    [InlineData("Limits:MaxJpegScans", "0", "Limits:MaxJpegScans must be at least 1")]
+    [InlineData("Pipeline:WebpEffort", "7", "Pipeline:WebpEffort must be from 0 to 6")]
+    [InlineData("Pipeline:AvifEffort", "10", "Pipeline:AvifEffort must be from 0 to 9")]
+    [InlineData("Delivery:AutoAvifMaxPixels", "-1", "Delivery:AutoAvifMaxPixels")]
     [InlineData("Uploads:MaxBytes", "0", "Uploads:MaxBytes must be at least 1")]
     [InlineData("Uploads:UrlExpiry", "00:00:01", "Uploads:UrlExpiry")]
     [InlineData("Uploads:KeyPrefix", "../", "Uploads:KeyPrefix")]

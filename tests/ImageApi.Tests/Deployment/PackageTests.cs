@@ -7,6 +7,23 @@ namespace ImageApi.Tests.Deployment;
 /// <summary>deploy/package.sh builds the zip the template deploys.</summary>
 public sealed class PackageTests
 {
+    // e_machine of an ELF file: EM_X86_64 is 62, EM_AARCH64 183.
+    private static ushort ElfMachine(Machine machine) => machine == Machine.Amd64 ? (ushort)62 : (ushort)183;
+
+    private static async Task<ushort> ReadElfMachineAsync(ZipArchiveEntry entry)
+    {
+        var header = new byte[20];
+        await using (var stream = entry.Open())
+        {
+            await stream.ReadExactlyAsync(header);
+        }
+
+        Assert.True(header.AsSpan(0, 4).SequenceEqual("\u007FELF"u8), $"{entry.FullName} is not an ELF file");
+        Assert.Equal(2, header[4]); // 64-bit
+        Assert.Equal(1, header[5]); // little-endian
+        return System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(header.AsSpan(18));
+    }
+
     [Theory]
     [InlineData("x86_64", Machine.Amd64)]
     [InlineData("arm64", Machine.Arm64)]
@@ -20,7 +37,19 @@ public sealed class PackageTests
 
             using var zip = ZipFile.OpenRead(Path.Combine(output, "imageapi-lambda.zip"));
             var names = zip.Entries.Select(e => e.FullName).ToHashSet();
-            Assert.Subset(names, new HashSet<string> { "run.sh", "ImageApi.dll", "ImageApi.runtimeconfig.json", "appsettings.json", "SixLabors.ImageSharp.dll", "AWSSDK.S3.dll" });
+            Assert.Subset(names, new HashSet<string> { "run.sh", "ImageApi.dll", "ImageApi.Processing.dll", "ImageApi.runtimeconfig.json", "appsettings.json", "NetVips.dll", "AWSSDK.S3.dll" });
+
+            // The image engine is libvips, for this architecture only; ImageSharp stays in bench/.
+            Assert.DoesNotContain(names, n => n.Contains("ImageSharp", StringComparison.OrdinalIgnoreCase));
+            var libvips = names.Where(n => System.Text.RegularExpressions.Regex.IsMatch(Path.GetFileName(n), @"^libvips(-cpp)?\.so(\.\d+)*$")).ToList();
+            Assert.True(libvips.Count > 0, "no libvips.so in the package: " + string.Join(", ", names.Where(n => n.EndsWith(".so", StringComparison.Ordinal) || n.Contains(".so.", StringComparison.Ordinal))));
+            Assert.DoesNotContain(names, n => n.EndsWith(".dylib", StringComparison.Ordinal)); // the macOS natives are for developers only
+            foreach (var library in libvips)
+            {
+                // Where the Lambda runtime's loader (and NetVips' probing) finds it: beside the app, not under runtimes/.
+                Assert.DoesNotContain('/', library);
+                Assert.Equal(ElfMachine(machine), await ReadElfMachineAsync(zip.GetEntry(library)!));
+            }
 
             // run.sh: executable, LF line endings, starts the app on the adapter's port.
             var run = zip.GetEntry("run.sh")!;

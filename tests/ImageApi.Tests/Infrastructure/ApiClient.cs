@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using SixLabors.ImageSharp;
 
 namespace ImageApi.Tests.Infrastructure;
 
@@ -36,6 +35,15 @@ internal static class ApiClient
         return ticket;
     }
 
+    /// <summary>Uploads bytes the test made, under a file name and content type of its choosing (which need not match them).</summary>
+    public static async Task<Ticket> UploadBytesAsync(this HttpClient client, string fileName, string contentType, byte[] bytes)
+    {
+        var ticket = await client.RequestUploadAsync(fileName, contentType, bytes.Length);
+        var response = await client.SendUploadAsync(ticket, bytes);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return ticket;
+    }
+
     public static async Task<JsonElement> ReadProblemAsync(this HttpResponseMessage response, HttpStatusCode expected)
     {
         var body = await response.Content.ReadAsStringAsync();
@@ -49,7 +57,8 @@ internal static class ApiClient
         return problem;
     }
 
-    public static async Task<(HttpResponseMessage Response, byte[] Bytes, IImageInfo Info)> GetImageAsync(this HttpClient client, string url, string? accept = null)
+    /// <summary>GETs a rendition, asserts 200, and decodes it (through libvips' own loader for the format it is).</summary>
+    public static async Task<(HttpResponseMessage Response, byte[] Bytes, Decoded Info)> GetImageAsync(this HttpClient client, string url, string? accept = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
         if (accept is not null)
@@ -60,7 +69,24 @@ internal static class ApiClient
         var response = await client.SendAsync(request);
         var bytes = await response.Content.ReadAsByteArrayAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"GET {url}: {(int)response.StatusCode} {System.Text.Encoding.UTF8.GetString(bytes)}");
-        return (response, bytes, Image.Identify(bytes));
+        return (response, bytes, Decoded.From(bytes));
+    }
+
+    /// <summary>Waits for a log line the background worker writes (after the files it writes).</summary>
+    public static async Task<string> WaitForLogAsync(ImageApiFactory factory, Func<string, bool> match, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (factory.Logs.FirstOrDefault(match) is { } line)
+            {
+                return line;
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new TimeoutException($"No such log line after {timeout}; the log has {factory.Logs.Count} lines.");
     }
 
     /// <summary>Waits for a file the background worker writes.</summary>

@@ -2,8 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Text;
 using ImageApi.Tests.Infrastructure;
-using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.PixelFormats;
 using Xunit.Abstractions;
 
 namespace ImageApi.Tests.Security;
@@ -96,13 +94,13 @@ public sealed class HostileInputTests(ITestOutputHelper output) : IDisposable
 
     public static TheoryData<string, HttpStatusCode, string> CraftedFiles => new()
     {
-        { "bmp-2gb-offset", HttpStatusCode.UnsupportedMediaType, "BMP" },
-        { "gif-3000-frames", HttpStatusCode.RequestEntityTooLarge, "1000 frames" },
+        { "bmp-2gb-offset", HttpStatusCode.UnsupportedMediaType, "The original is BMP" },
+        { "gif-3000-frames", HttpStatusCode.RequestEntityTooLarge, "3000 frames" },
         { "png-30000x30000", HttpStatusCode.RequestEntityTooLarge, "30000×30000" },
         { "zero-bytes", HttpStatusCode.UnprocessableEntity, "empty" },
         { "text", HttpStatusCode.UnsupportedMediaType, "accepted format" },
-        { "svg", HttpStatusCode.UnsupportedMediaType, "accepted format" },
-        { "tiff", HttpStatusCode.UnsupportedMediaType, "TIFF" },
+        { "svg", HttpStatusCode.UnsupportedMediaType, "The original is SVG" },
+        { "tiff", HttpStatusCode.UnsupportedMediaType, "The original is TIFF" },
         { "html-as-jpeg", HttpStatusCode.UnsupportedMediaType, "accepted format" },
     };
 
@@ -113,7 +111,7 @@ public sealed class HostileInputTests(ITestOutputHelper output) : IDisposable
         var bytes = kind switch
         {
             "bmp-2gb-offset" => TestImages.BmpPointingFarAway(),
-            "gif-3000-frames" => TestImages.ManyFrameGif(3000),
+            "gif-3000-frames" => GeneratedImages.DistinctFrameGif(3000),
             "png-30000x30000" => TestImages.Bytes("huge-header.png"),
             "zero-bytes" => [],
             "text" => TestImages.Bytes("text.jpg"),
@@ -175,7 +173,7 @@ public sealed class HostileInputTests(ITestOutputHelper output) : IDisposable
         var inputs = new[] { "photo-cups.jpg", "alpha.png", "wood.webp", "animated.gif" }
             .SelectMany(image => Mutations(image, 24).Select(m => (Key: $"uploads/memory/{image}/{m.Name}", m.Bytes)))
             .Append(("uploads/memory/bmp", TestImages.BmpPointingFarAway()))
-            .Append(("uploads/memory/gif", TestImages.ManyFrameGif(3000)))
+            .Append(("uploads/memory/gif", GeneratedImages.DistinctFrameGif(3000)))
             .Append(("uploads/memory/png", TestImages.Bytes("huge-header.png")))
             .ToList();
         foreach (var (key, bytes) in inputs)
@@ -189,7 +187,8 @@ public sealed class HostileInputTests(ITestOutputHelper output) : IDisposable
         using var process = Process.GetCurrentProcess();
         output.WriteLine($"{inputs.Count} hostile inputs; managed heap {managedBefore / 1048576} MB → {managedAfter / 1048576} MB; peak working set {process.PeakWorkingSet64 / 1048576} MB");
 
-        // ImageSharp 2.1.13's BMP decoder alone would allocate ~2 GB for the crafted BMP; the 30000×30000 PNG 3.4 GB.
+        // A decoder that trusted these headers would allocate ~2 GB for the crafted BMP and 2.5 GB for the
+        // 30000×30000 PNG; the service refuses both from the header (the BMP by its magic bytes alone).
         Assert.True(process.PeakWorkingSet64 < 2L * 1024 * 1024 * 1024, $"peak working set {process.PeakWorkingSet64 / 1048576} MB");
         Assert.True(managedAfter - managedBefore < 256L * 1024 * 1024, $"managed heap grew by {(managedAfter - managedBefore) / 1048576} MB");
     }
