@@ -79,30 +79,6 @@ internal static class GeneratedImages
         return bomb;
     }
 
-    /// <summary>
-    /// A GIF of <paramref name="frames"/> 2×2 frames, each a different colour from the one before, so
-    /// gifsave cannot merge them: the file really has that many frames.
-    /// </summary>
-    /// <remarks>
-    /// Not <see cref="TestImages.ManyFrameGif"/>: its frames are all one colour, and libvips' gifsave
-    /// folds identical consecutive frames into one (3000 frames come out as a 62-byte, 1-frame GIF).
-    /// </remarks>
-    public static byte[] DistinctFrameGif(int frames)
-    {
-        using var xy = Image.Xyz(2, 2 * frames);
-        using var y = xy[1];
-        using var index = y / 2;
-        using var red = index % 256;
-        using var green = (index / 256) * 60;
-        using var blue = (index % 7) * 30;
-        using var rgb = red.Bandjoin(green, blue).Cast(Enums.BandFormat.Uchar).Copy(interpretation: Enums.Interpretation.Srgb);
-        using var paged = rgb.Mutate(m => m.Set(GValue.GIntType, "page-height", 2));
-        var gif = paged.GifsaveBuffer();
-        using var check = Image.GifloadBuffer(gif);
-        Assert.Equal(frames, (int)check.Get("n-pages"));
-        return gif;
-    }
-
     /// <summary>A tiny HEIF file header: an ISO-BMFF <c>ftyp</c> box with the given major brand (heic, avif…) and nothing after it.</summary>
     public static byte[] HeifHeader(string brand = "heic")
     {

@@ -14,16 +14,24 @@ internal static class TestImages
 
     public static MemoryStream Open(string name) => new(Bytes(name), writable: false);
 
-    /// <summary>A GIF with <paramref name="frames"/> tiny frames of different colours.</summary>
+    /// <summary>
+    /// A GIF of <paramref name="frames"/> 2×2 frames, each a different colour from the one before, so
+    /// gifsave cannot fold them (it merges identical consecutive frames): the file really has that many.
+    /// </summary>
     public static byte[] ManyFrameGif(int frames)
     {
-        // Every frame a different colour: the GIF encoder merges identical consecutive frames.
-        using var y = Image.Xyz(2, 2 * frames)[1];
-        using var frame = y / 2;
-        using var strip = (frame % 251).Bandjoin(frame * 7 % 253, 255 - (frame % 256));
-        using var coloured = strip.Cast(Enums.BandFormat.Uchar).Copy(interpretation: Enums.Interpretation.Srgb);
-        using var paged = coloured.Mutate(image => image.Set(GValue.GIntType, "page-height", 2));
-        return paged.GifsaveBuffer();
+        using var xy = Image.Xyz(2, 2 * frames);
+        using var y = xy[1];
+        using var index = y / 2;
+        using var red = index % 256;
+        using var green = (index / 256) * 60;
+        using var blue = (index % 7) * 30;
+        using var rgb = red.Bandjoin(green, blue).Cast(Enums.BandFormat.Uchar).Copy(interpretation: Enums.Interpretation.Srgb);
+        using var paged = rgb.Mutate(m => m.Set(GValue.GIntType, "page-height", 2));
+        var gif = paged.GifsaveBuffer();
+        using var check = Image.GifloadBuffer(gif);
+        Assert.Equal(frames, (int)check.Get("n-pages"));
+        return gif;
     }
 
     /// <summary>A 1×1 BMP whose pixel data offset points 2 GB into a file of 58 bytes.</summary>

@@ -107,15 +107,19 @@ internal static class SourceLoader
         }
     }
 
+    /// <remarks>
+    /// libvips keeps one error log for the whole process, so the text of an exception may hold lines
+    /// from another request's failure: the answer only says which kind of failure it was, and the
+    /// log text stays in the inner exception, for the service's own logs.
+    /// </remarks>
     public static UndecodableImageException Undecodable(VipsException ex)
     {
-        // libvips' message is a log of lines ("jpegload_buffer: ...\n"); the first real one says it.
-        var reason = ex.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(line => line.StartsWith("unable to call", StringComparison.Ordinal) ? null : line)
-            .FirstOrDefault(line => line is not null) ?? "the decoder gave up";
-        var detail = reason.Contains("truncated", StringComparison.OrdinalIgnoreCase) || reason.Contains("premature end", StringComparison.OrdinalIgnoreCase)
-            ? $"the file is truncated ({reason})."
-            : $"{reason}.";
+        var log = ex.Message;
+        var detail = log.Contains("truncated", StringComparison.OrdinalIgnoreCase) || log.Contains("premature end", StringComparison.OrdinalIgnoreCase)
+            ? "the file is truncated."
+            : log.Contains("Unsupported", StringComparison.OrdinalIgnoreCase)
+                ? "it uses an encoding this service does not decode (such as 12-bit or 16-bit lossless JPEG)."
+                : "its image data is damaged.";
         return new UndecodableImageException(detail, ex);
     }
 }

@@ -34,7 +34,7 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
                 ProblemTypes.SetRetryAfter(context.Response, limited.RetryAfter);
                 break;
             case ImageRejectedException rejected:
-                LogRejected(logger, context.Request.Path, rejected.GetType().Name, rejected.Message);
+                LogRejected(logger, context.Request.Path, rejected.GetType().Name, rejected.Message, rejected.InnerException?.Message.ReplaceLineEndings(" ") ?? "");
                 break;
         }
 
@@ -53,6 +53,6 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rendering for {Path} was stopped: {Detail}")]
     private static partial void LogTimeout(ILogger logger, PathString path, string detail);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Refused {Path}: {Reason}: {Detail}")]
-    private static partial void LogRejected(ILogger logger, PathString path, string reason, string detail);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Refused {Path}: {Reason}: {Detail} {Cause}")]
+    private static partial void LogRejected(ILogger logger, PathString path, string reason, string detail, string cause);
 }

@@ -111,7 +111,7 @@ public sealed class HostileInputTests(ITestOutputHelper output) : IDisposable
         var bytes = kind switch
         {
             "bmp-2gb-offset" => TestImages.BmpPointingFarAway(),
-            "gif-3000-frames" => GeneratedImages.DistinctFrameGif(3000),
+            "gif-3000-frames" => TestImages.ManyFrameGif(3000),
             "png-30000x30000" => TestImages.Bytes("huge-header.png"),
             "zero-bytes" => [],
             "text" => TestImages.Bytes("text.jpg"),
@@ -173,7 +173,7 @@ public sealed class HostileInputTests(ITestOutputHelper output) : IDisposable
         var inputs = new[] { "photo-cups.jpg", "alpha.png", "wood.webp", "animated.gif" }
             .SelectMany(image => Mutations(image, 24).Select(m => (Key: $"uploads/memory/{image}/{m.Name}", m.Bytes)))
             .Append(("uploads/memory/bmp", TestImages.BmpPointingFarAway()))
-            .Append(("uploads/memory/gif", GeneratedImages.DistinctFrameGif(3000)))
+            .Append(("uploads/memory/gif", TestImages.ManyFrameGif(3000)))
             .Append(("uploads/memory/png", TestImages.Bytes("huge-header.png")))
             .ToList();
         foreach (var (key, bytes) in inputs)

@@ -74,7 +74,7 @@ public sealed class ScanBombTests : IDisposable
         var problem = await (await client.GetAsync($"/images/{key}?w=120&format=png")).ReadProblemAsync(HttpStatusCode.UnprocessableEntity);
         var detail = problem.GetProperty("detail").GetString();
         Assert.DoesNotContain("scans", detail, StringComparison.Ordinal);
-        Assert.StartsWith("The original cannot be decoded: VipsJpeg:", detail, StringComparison.Ordinal);
+        Assert.StartsWith("The original cannot be decoded:", detail, StringComparison.Ordinal);
     }
 
     private void Place(string key, byte[] bytes)
