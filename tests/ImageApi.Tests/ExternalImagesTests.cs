@@ -163,7 +163,9 @@ public sealed class ExternalImagesTests : IClassFixture<ExternalImagesTests.Fixt
         Assert.True(plain.MeanAbsoluteDifference(tagged) < CmykTolerance, $"mean difference {plain.MeanAbsoluteDifference(tagged):0.0}");
     }
 
-    private const double CmykTolerance = 12;
+    // cmyk.jpg was made with ImageMagick's profile-less formula and is read back through libvips' press
+    // profile (as sharp does, and as real print-workflow files expect): close, not exact.
+    private const double CmykTolerance = 16;
 
     [Fact]
     public async Task Display_p3_originals_are_converted_to_srgb()

@@ -62,6 +62,11 @@ public static class ImageEndpoints
             await rendition.DisposeAsync();
             var url = downloads.GetDownloadUrl(rendition.Key.Value, settings.RedirectUrlExpiry);
             request.HttpContext.Response.Headers.CacheControl = $"public, max-age={(int)(settings.RedirectUrlExpiry.TotalSeconds / 2)}";
+            if (transform.Request.IsAuto)
+            {
+                // The redirect's target depends on Accept as much as the image would.
+                request.HttpContext.Response.Headers.Vary = HeaderNames.Accept;
+            }
             return TypedResults.Redirect(url.ToString());
         }
 
