@@ -5,9 +5,11 @@ using ImageApi.Configuration;
 using ImageApi.Events;
 using ImageApi.Images;
 using ImageApi.OpenApi;
+using ImageApi.Security;
 using ImageApi.Uploads;
 
 var builder = WebApplication.CreateBuilder(args);
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
 builder.Services.AddImageApi();
 
 var app = builder.Build();
@@ -26,6 +28,7 @@ if (app.Services.GetRequiredService<IOptions<DeliveryOptions>>().Value.TrustForw
     app.UseForwardedHeaders(forwarded);
 }
 
+app.UseSecurityHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseImageApiSwagger();
@@ -47,7 +50,7 @@ if (app.Services.GetRequiredService<IOptions<StorageOptions>>().Value.Provider =
 }
 
 app.MapImages();
-if (app.Services.GetRequiredService<IOptions<EventsOptions>>().Value.Enabled)
+if (app.Services.GetRequiredService<IOptions<EventsOptions>>().Value.IsEnabled(app.Services.GetRequiredService<IOptions<StorageOptions>>().Value.Provider))
 {
     app.MapEvents();
 }

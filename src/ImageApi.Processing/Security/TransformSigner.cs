@@ -61,9 +61,9 @@ public sealed class TransformSigner
         return transform.Expires is { } expires && now > expires ? SignatureCheck.Expired : SignatureCheck.Valid;
     }
 
-    private static string Sign(byte[] secret, string payload) =>
-        Convert.ToBase64String(HMACSHA256.HashData(secret, Encoding.UTF8.GetBytes(payload)))
-            .TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    private static string Sign(byte[] secret, string payload) => Encode(HMACSHA256.HashData(secret, Encoding.UTF8.GetBytes(payload)));
+
+    private static string Encode(byte[] hash) => Convert.ToBase64String(hash).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     private static bool TryDecode(string signature, out byte[] bytes)
     {
@@ -73,9 +73,17 @@ public sealed class TransformSigner
             return false;
         }
 
+        // Only the canonical spelling: the base64url alphabet (no '+' or '/') and the last character's
+        // two spare bits zero. Any other spelling of the same bytes would be another CDN cache entry.
+        if (!signature.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+        {
+            return false;
+        }
+
         var base64 = signature.Replace('-', '+').Replace('_', '/') + "=";
         var buffer = new byte[32];
-        if (!Convert.TryFromBase64String(base64, buffer, out var written) || written != 32)
+        if (!Convert.TryFromBase64String(base64, buffer, out var written) || written != 32
+            || !string.Equals(Encode(buffer), signature, StringComparison.Ordinal))
         {
             return false;
         }

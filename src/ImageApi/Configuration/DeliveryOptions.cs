@@ -40,6 +40,18 @@ public sealed class EventsOptions
 {
     public const string Section = "Events";
 
-    /// <summary>Whether <c>POST /events</c> exists. The public HTTP function turns it off; the S3 event function needs it.</summary>
-    public bool Enabled { get; set; } = true;
+    /// <summary>
+    /// Whether <c>POST /events</c> exists. Unset: only with <c>Storage:Provider=S3</c>, whose event function
+    /// needs it (the public HTTP function turns it off); the folder store's uploads make their renditions
+    /// through an in-process queue and need no endpoint, so there it stays closed unless turned on.
+    /// </summary>
+    public bool? Enabled { get; set; }
+
+    /// <summary>The largest <c>POST /events</c> body accepted; S3 sends one record of about 1 KB per event.</summary>
+    public const int MaxBodyBytes = 1024 * 1024;
+
+    /// <summary>The most records one event may hold.</summary>
+    public const int MaxRecords = 100;
+
+    public bool IsEnabled(StorageProvider provider) => Enabled ?? provider == StorageProvider.S3;
 }

@@ -37,6 +37,8 @@ public static class ImageApiServices
 
         services.AddSingleton(TimeProvider.System);
         services.AddMemoryCache(o => o.SizeLimit = 100_000);
+        // Before AddProblemDetails, so it is the writer asked first: errors are problem+json whatever Accept says.
+        services.AddSingleton<IProblemDetailsWriter, AlwaysProblemJsonWriter>();
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
             // Answers the framework writes itself (401, 404, 405…) get this API's problem types too.

@@ -9,7 +9,7 @@ namespace ImageApi.Configuration;
 /// Start-up checks for every setting. Each failure names the setting as it is written in
 /// appsettings.json (and, with <c>__</c> for <c>:</c>, as an environment variable).
 /// </summary>
-internal sealed class OptionsValidators :
+internal sealed class OptionsValidators(IHostEnvironment environment) :
     IValidateOptions<TelemetryOptions>,
     IValidateOptions<PipelineOptions>,
     IValidateOptions<SigningOptions>,
@@ -53,6 +53,11 @@ internal sealed class OptionsValidators :
         var failures = new Failures(StorageOptions.Section);
         failures.Require(Enum.IsDefined(options.Provider), "Provider", "must be File or S3");
         failures.Require(!string.IsNullOrWhiteSpace(options.FileRoot), "FileRoot", "must name a folder");
+        if (options.Provider == StorageProvider.File && !string.IsNullOrWhiteSpace(options.FileRoot))
+        {
+            var root = Path.GetFullPath(Path.Combine(environment.ContentRootPath, options.FileRoot));
+            failures.Require(!IsSystemFolder(root), "FileRoot", $"must be a folder of its own, not the file system's root or a system folder (was '{options.FileRoot}', which is {root})");
+        }
         if (options.Provider == StorageProvider.S3)
         {
             var s3 = options.S3;
@@ -84,8 +89,8 @@ internal sealed class OptionsValidators :
             options.KeyPrefix.Length > 0 && options.KeyPrefix.EndsWith('/') && Processing.Naming.SourceKey.TryParse(options.KeyPrefix + "x", out _, out _),
             "KeyPrefix",
             $"must be a key prefix ending in '/' (was '{options.KeyPrefix}')");
-        failures.Require(string.IsNullOrEmpty(options.SigningKey) || options.SigningKey.Length >= 32, "SigningKey", "must be at least 32 characters, or empty for a random key per process");
-        failures.Require(options.ApiKeys.All(k => k.Length >= 32), "ApiKeys", "must each be at least 32 characters");
+        failures.Require(string.IsNullOrEmpty(options.SigningKey) || IsStrongKey(options.SigningKey), "SigningKey", $"must be at least 32 characters ({StrongKeyRule}), or empty for a random key per process");
+        failures.Require(options.ApiKeys.All(IsStrongKey), "ApiKeys", $"must each be at least 32 characters ({StrongKeyRule})");
         var jwt = options.Jwt;
         failures.Require(
             string.IsNullOrEmpty(jwt.Authority) || IsHttpUrl(jwt.Authority),
@@ -103,7 +108,7 @@ internal sealed class OptionsValidators :
     {
         var failures = new Failures(SigningOptions.Section);
         failures.Require(!options.Required || options.Keys.Count > 0, "Keys", "must hold at least one key when Signing:Required is true");
-        failures.Require(options.Keys.All(k => k.Length >= 32), "Keys", "must each be at least 32 characters");
+        failures.Require(options.Keys.All(IsStrongKey), "Keys", $"must each be at least 32 characters ({StrongKeyRule})");
         return failures.Result;
     }
 
@@ -159,6 +164,46 @@ internal sealed class OptionsValidators :
         failures.Require(options.DecodeBudgetMegabytes >= options.MaxDecodedMegabytes && options.DecodeBudgetMegabytes <= 65536, "DecodeBudgetMegabytes", $"must be from Limits:MaxDecodedMegabytes ({options.MaxDecodedMegabytes}) to 65536, so one image alone always fits (was {options.DecodeBudgetMegabytes})");
         failures.Require(options.DecodeBudgetWait >= TimeSpan.Zero && options.DecodeBudgetWait <= TimeSpan.FromMinutes(1), "DecodeBudgetWait", $"must be from 00:00:00 to 00:01:00 (was {options.DecodeBudgetWait})");
         return failures.Result;
+    }
+
+    /// <summary>The rule every secret key follows, in words; the README's Security section and the SAM template's AllowedPattern say the same.</summary>
+    public const string StrongKeyRule = "printable ASCII without spaces, at least 10 different characters";
+
+    /// <summary>
+    /// A key with real entropy, roughly: 32 or more printable ASCII characters, no spaces, at least 10 of
+    /// them different. Refuses 32 spaces, 32 × 'a' and "abcabc…"; accepts what <c>openssl rand -base64 32</c>
+    /// or <c>-hex 32</c> prints.
+    /// </summary>
+    public static bool IsStrongKey(string key) =>
+        key.Length >= 32 && key.All(c => c is > ' ' and <= '~') && key.Distinct().Count() >= 10;
+
+    // Folders the store must never write into or serve from (they hold the system, or other users' files).
+    private static readonly string[] SystemFolders =
+        ["/bin", "/boot", "/dev", "/etc", "/lib", "/lib32", "/lib64", "/proc", "/sbin", "/sys", "/usr"];
+
+    // Folders fine to hold a data folder, but not to be one.
+    private static readonly string[] SharedFolders = ["/home", "/media", "/mnt", "/opt", "/root", "/run", "/srv", "/tmp", "/var"];
+
+    private static bool IsSystemFolder(string path)
+    {
+        var full = Path.TrimEndingDirectorySeparator(path);
+        if (full.Length == 0 || Path.GetPathRoot(path) is { } root && string.Equals(Path.TrimEndingDirectorySeparator(root), full, StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        var comparison = OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+        bool Within(string folder) => folder.Length > 0
+            && (string.Equals(full, folder, comparison) || full.StartsWith(folder + Path.DirectorySeparatorChar, comparison));
+        if (OperatingSystem.IsWindows())
+        {
+            string Folder(Environment.SpecialFolder folder) => Path.TrimEndingDirectorySeparator(Environment.GetFolderPath(folder));
+            string[] system = [Folder(Environment.SpecialFolder.Windows), Folder(Environment.SpecialFolder.ProgramFiles), Folder(Environment.SpecialFolder.ProgramFilesX86)];
+            string[] shared = [Folder(Environment.SpecialFolder.UserProfile), Folder(Environment.SpecialFolder.CommonApplicationData)];
+            return system.Any(Within) || shared.Any(f => f.Length > 0 && string.Equals(full, f, comparison));
+        }
+
+        return SystemFolders.Any(Within) || SharedFolders.Any(f => string.Equals(full, f, comparison));
     }
 
     private static bool IsHttpUrl(string? value) =>

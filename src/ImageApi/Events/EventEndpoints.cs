@@ -28,6 +28,7 @@ public static class EventEndpoints
                 "holds, so repeated or forged events do no harm.")
             .Accepts<S3EventNotification>("application/json")
             .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
@@ -39,19 +40,33 @@ public static class EventEndpoints
         IOptions<UploadOptions> uploads,
         CancellationToken cancellationToken)
     {
+        if (request.ContentLength > EventsOptions.MaxBodyBytes)
+        {
+            throw new EventTooLargeException();
+        }
+
         S3EventNotification? notification;
         try
         {
-            notification = await JsonSerializer.DeserializeAsync<S3EventNotification>(request.Body, cancellationToken: cancellationToken);
+            notification = await JsonSerializer.DeserializeAsync<S3EventNotification>(new Uploads.LengthLimitedStream(request.Body, EventsOptions.MaxBodyBytes), cancellationToken: cancellationToken);
         }
         catch (JsonException ex)
         {
             throw new InvalidEventException($"The body is not an S3 event notification: {ex.Message}", ex);
         }
+        catch (Uploads.LengthLimitExceededException)
+        {
+            throw new EventTooLargeException();
+        }
 
         if (notification is null || (notification.Records is null && notification.Event is null))
         {
             throw new InvalidEventException("The body has neither Records nor Event.");
+        }
+
+        if (notification.Records?.Count > EventsOptions.MaxRecords)
+        {
+            throw new InvalidEventException($"An event may hold at most {EventsOptions.MaxRecords} records (this one has {notification.Records.Count}).");
         }
 
         var results = new List<EventRecordResult>();

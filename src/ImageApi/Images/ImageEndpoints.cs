@@ -1,5 +1,6 @@
 using ImageApi.Configuration;
 using ImageApi.OpenApi;
+using ImageApi.Problems;
 using ImageApi.Processing.Formats;
 using ImageApi.Processing.Naming;
 using ImageApi.Processing.Transforms;
@@ -48,9 +49,22 @@ public static class ImageEndpoints
         RenditionService renditions,
         ObjectStores stores,
         IOptions<DeliveryOptions> delivery,
+        IOptions<UploadOptions> uploads,
         CancellationToken cancellationToken)
     {
-        var source = SourceKey.Parse(DecodeSlashes(key));
+        // Routes match case-insensitively, CloudFront's path patterns do not: '/Images/…' is not this endpoint.
+        if (!request.Path.StartsWithSegments(Prefix, StringComparison.Ordinal))
+        {
+            return TypedResults.NotFound();
+        }
+
+        var source = SourceKey.Parse(KeyOf(request, key));
+        if (!source.Value.StartsWith(uploads.Value.KeyPrefix, StringComparison.Ordinal))
+        {
+            // Only uploads are served: other keys are not looked up at all.
+            throw new SourceNotFoundException(source.Value);
+        }
+
         var transform = parser.Parse(request.Query.SelectMany(
             pair => pair.Value.Count == 0 ? [new KeyValuePair<string, string?>(pair.Key, null)] : pair.Value.Select(v => new KeyValuePair<string, string?>(pair.Key, v))));
         signatures.Demand(source, transform);
@@ -73,6 +87,32 @@ public static class ImageEndpoints
         return new RenditionResult(rendition, settings.CacheMaxAgeSeconds, transform.Request.IsAuto);
     }
 
-    // Kestrel leaves %2F encoded in paths; clients (Swagger UI among them) encode the key's slashes.
-    private static string DecodeSlashes(string key) => key.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase);
+    private const string Prefix = "/images";
+
+    /// <summary>
+    /// The key as the client sent it, percent-decoded exactly once. Clients (Swagger UI among them) encode
+    /// the key's slashes as <c>%2F</c>, which Kestrel leaves encoded while decoding the rest of the path, so
+    /// decoding its result again would also turn a double-encoded <c>%252F</c> into a slash: another
+    /// spelling of the same key, and another CDN cache entry.
+    /// </summary>
+    private static string KeyOf(HttpRequest request, string routed)
+    {
+        var raw = request.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget;
+        if (string.IsNullOrEmpty(raw) || !raw.StartsWith(Prefix + "/", StringComparison.Ordinal))
+        {
+            // No raw target (an in-process server): the routed value, whose only encoded characters are slashes.
+            return routed.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase);
+        }
+
+        var end = raw.IndexOf('?', StringComparison.Ordinal);
+        var encoded = raw[(Prefix.Length + 1)..(end < 0 ? raw.Length : end)];
+        try
+        {
+            return Uri.UnescapeDataString(encoded);
+        }
+        catch (UriFormatException)
+        {
+            return encoded;
+        }
+    }
 }

@@ -42,7 +42,9 @@ public sealed partial class RenditionService(
     /// <param name="client">Who asks, for the rate limit on new renditions; only evaluated on a cache miss.</param>
     public async Task<Rendition> GetAsync(SourceKey source, TransformRequest request, FormatSupport accepts, Func<string> client, CancellationToken cancellationToken)
     {
-        var key = new RenditionKey(source, await ResolveAsync(source, request, accepts, cancellationToken).ConfigureAwait(false));
+        // The original first: a key with nothing behind it costs one HEAD, and no rendition, record or listing.
+        var head = await HeadUnlessKnownAsync(source, cancellationToken).ConfigureAwait(false);
+        var key = new RenditionKey(source, await ResolveAsync(source, request, accepts, head, cancellationToken).ConfigureAwait(false));
 
         var clock = Stopwatch.StartNew();
         var stored = await stores.Destination.GetAsync(key.Value, cancellationToken).ConfigureAwait(false);
@@ -54,7 +56,7 @@ public sealed partial class RenditionService(
         }
 
         rateLimiter.Acquire(client());
-        var generated = await GenerateOnceAsync(key, head: null, cancellationToken).ConfigureAwait(false);
+        var generated = await GenerateOnceAsync(key, head, cancellationToken).ConfigureAwait(false);
         return new Rendition(key, new MemoryStream(generated.Content, writable: false), generated.Content.Length, generated.ETag, true, generated.Timings);
     }
 
@@ -102,6 +104,7 @@ public sealed partial class RenditionService(
         }
 
         cache.Remove(FactsCacheKey(source));
+        cache.Remove(ExistsCacheKey(source));
         return keys.Count(k => !RenditionKey.IsServiceFile(k));
     }
 
@@ -109,7 +112,7 @@ public sealed partial class RenditionService(
     /// Fixes the format: <c>auto</c> depends on the client and, unless the client takes WebP but not
     /// AVIF, on the original's size (AVIF only up to <c>Delivery:AutoAvifMaxPixels</c>) and transparency.
     /// </summary>
-    private async Task<RenditionSpec> ResolveAsync(SourceKey source, TransformRequest request, FormatSupport accepts, CancellationToken cancellationToken)
+    private async Task<RenditionSpec> ResolveAsync(SourceKey source, TransformRequest request, FormatSupport accepts, ObjectInfo? head, CancellationToken cancellationToken)
     {
         var settings = defaults.Value;
         if (!request.IsAuto)
@@ -122,7 +125,7 @@ public sealed partial class RenditionService(
             return request.Resolve(accepts, false, 0, 0, settings);
         }
 
-        var facts = await SourceFactsAsync(source, cancellationToken).ConfigureAwait(false);
+        var facts = await SourceFactsAsync(source, head, cancellationToken).ConfigureAwait(false);
         var geometry = pipeline.Plan(new Dimensions(facts.Width, facts.Height), request.Resolve(FormatSupport.None, facts.HasAlpha, 0, 0, settings));
         return request.Resolve(accepts, facts.HasAlpha, geometry.Pixels, delivery.Value.AutoAvifMaxPixels, settings);
     }
@@ -133,10 +136,9 @@ public sealed partial class RenditionService(
     private async Task<GeneratedRendition> GenerateAsync(RenditionKey key, ObjectInfo? head, CancellationToken cancellationToken)
     {
         var isDefault = key == DefaultKey(key.Source);
-        await quota.EnforceAsync(key, isDefault, cancellationToken).ConfigureAwait(false);
-
         var clock = Stopwatch.StartNew();
         head ??= await originals.HeadAsync(key.Source, cancellationToken).ConfigureAwait(false);
+        await quota.EnforceAsync(key, isDefault, cancellationToken).ConfigureAwait(false);
         var record = await records.ReadAsync(key.Source, cancellationToken).ConfigureAwait(false);
         Rejections.ThrowIfRecorded(record, head);
 
@@ -218,14 +220,14 @@ public sealed partial class RenditionService(
     private RenditionKey DefaultKey(SourceKey source) => new(source, TransformRequest.Default(defaults.Value).Resolve(defaults.Value));
 
     /// <summary>Only <c>format=auto</c> needs these; from memory, then the source record, then the original's header.</summary>
-    private async Task<SourceFacts> SourceFactsAsync(SourceKey source, CancellationToken cancellationToken)
+    private async Task<SourceFacts> SourceFactsAsync(SourceKey source, ObjectInfo? knownHead, CancellationToken cancellationToken)
     {
         if (cache.TryGetValue(FactsCacheKey(source), out SourceFacts? facts) && facts is not null)
         {
             return facts;
         }
 
-        var head = await originals.HeadAsync(source, cancellationToken).ConfigureAwait(false);
+        var head = knownHead ?? await originals.HeadAsync(source, cancellationToken).ConfigureAwait(false);
         var record = await records.ReadAsync(source, cancellationToken).ConfigureAwait(false);
         if (record is { Facts: { } recorded, Rejection: null } && record.ETag == head.ETag)
         {
@@ -245,6 +247,26 @@ public sealed partial class RenditionService(
     }
 
     private static string FactsCacheKey(SourceKey source) => "facts:" + source.Value;
+
+    private static string ExistsCacheKey(SourceKey source) => "exists:" + source.Value;
+
+    /// <summary>
+    /// HEADs the original unless this instance saw it within the last minute (a hot image then costs
+    /// no extra request; a stale answer only means a lookup that misses, then the HEAD of a render).
+    /// </summary>
+    /// <returns>The original's metadata when it was read now; null when it is known to exist.</returns>
+    /// <exception cref="SourceNotFoundException">No original under <paramref name="source"/>.</exception>
+    private async Task<ObjectInfo?> HeadUnlessKnownAsync(SourceKey source, CancellationToken cancellationToken)
+    {
+        if (cache.TryGetValue(ExistsCacheKey(source), out _))
+        {
+            return null;
+        }
+
+        var head = await originals.HeadAsync(source, cancellationToken).ConfigureAwait(false);
+        cache.Set(ExistsCacheKey(source), true, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = TimeSpan.FromMinutes(1) });
+        return head;
+    }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Rendition {Key} served from storage ({Bytes} bytes), cache hit")]
     private static partial void LogServed(ILogger logger, string key, long bytes);

@@ -47,7 +47,13 @@ public sealed class SingleFlight<TResult>
             {
                 if (--flight.Waiters == 0 && !flight.Finished)
                 {
+                    // Nobody may join a flight that is being cancelled: the next caller starts a new one.
                     flight.Abandoned = true;
+                    if (_flights.TryGetValue(key, out var current) && ReferenceEquals(current, flight))
+                    {
+                        _flights.Remove(key);
+                    }
+
                     flight.Cancellation.Cancel();
                 }
             }
@@ -69,7 +75,12 @@ public sealed class SingleFlight<TResult>
             lock (_flights)
             {
                 flight.Finished = true;
-                _flights.Remove(key);
+                if (_flights.TryGetValue(key, out var current) && ReferenceEquals(current, flight))
+                {
+                    // An abandoned flight was removed already, and a new one may run under its key.
+                    _flights.Remove(key);
+                }
+
                 flight.Cancellation.Dispose();
             }
         }

@@ -52,6 +52,7 @@ public static class ProblemTypes
         UploadTooLargeException ex => Problem(StatusCodes.Status413PayloadTooLarge, UploadTooLarge, "Upload too large", ex.Message),
         AlreadyUploadedException ex => Problem(StatusCodes.Status409Conflict, AlreadyUploaded, "Already uploaded", ex.Message),
         InvalidEventException ex => Problem(StatusCodes.Status400BadRequest, InvalidRequest, "Invalid event", ex.Message),
+        EventTooLargeException ex => Problem(StatusCodes.Status413PayloadTooLarge, InvalidRequest, "Event too large", ex.Message),
         Images.RecordedRejectionException ex => Problem(ex.Rejection.Status, ex.Rejection.Type, ex.Rejection.Title, ex.Rejection.Detail),
         BadHttpRequestException ex => Problem(ex.StatusCode, InvalidRequest, "Invalid request", ex.Message),
         InvalidKeyException ex => Problem(StatusCodes.Status400BadRequest, InvalidKey, "Invalid key", ex.Reason),
@@ -126,3 +127,7 @@ public sealed class AlreadyUploadedException()
 
 /// <summary>A <c>POST /events</c> body that is not an S3 event notification.</summary>
 public sealed class InvalidEventException(string detail, Exception? inner = null) : Exception(detail, inner);
+
+/// <summary>A <c>POST /events</c> body over <see cref="Configuration.EventsOptions.MaxBodyBytes"/>.</summary>
+public sealed class EventTooLargeException()
+    : Exception($"An event body may be at most {Configuration.EventsOptions.MaxBodyBytes} bytes.");

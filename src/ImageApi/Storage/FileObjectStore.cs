@@ -13,6 +13,7 @@ namespace ImageApi.Storage;
 public sealed class FileObjectStore : IObjectStore
 {
     private readonly string _staging;
+    private readonly string _realRoot;
 
     public FileObjectStore(string name, string root, string staging)
     {
@@ -21,6 +22,8 @@ public sealed class FileObjectStore : IObjectStore
         _staging = Path.GetFullPath(staging);
         Directory.CreateDirectory(Root);
         Directory.CreateDirectory(_staging);
+        var real = new DirectoryInfo(Root).ResolveLinkTarget(returnFinalTarget: true)?.FullName;
+        _realRoot = real is null ? Root : Path.TrimEndingDirectorySeparator(real) + Path.DirectorySeparatorChar;
     }
 
     public string Name { get; }
@@ -167,7 +170,47 @@ public sealed class FileObjectStore : IObjectStore
             throw new InvalidKeyException(key, "The key resolves outside the store.");
         }
 
+        RefuseLinksOut(key, path);
         return path;
+    }
+
+    /// <summary>A symbolic link on the way (a folder or the file itself) may only point inside the store.</summary>
+    /// <exception cref="InvalidKeyException">One points outside.</exception>
+    private void RefuseLinksOut(string key, string path)
+    {
+        var at = Root.Length;
+        while (at <= path.Length)
+        {
+            var next = path.IndexOf(Path.DirectorySeparatorChar, at);
+            var partial = next < 0 ? path : path[..next];
+            FileSystemInfo entry = new FileInfo(partial);
+            if (entry.LinkTarget is not null)
+            {
+                var target = entry.ResolveLinkTarget(returnFinalTarget: true)?.FullName;
+                if (target is null || !IsInside(target))
+                {
+                    throw new InvalidKeyException(key, "The key resolves outside the store through a symbolic link.");
+                }
+            }
+            else if (!entry.Exists && !Directory.Exists(partial))
+            {
+                // Nothing further down exists either.
+                return;
+            }
+
+            if (next < 0)
+            {
+                return;
+            }
+
+            at = next + 1;
+        }
+    }
+
+    private bool IsInside(string path)
+    {
+        var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(path)) + Path.DirectorySeparatorChar;
+        return full.StartsWith(Root, StringComparison.Ordinal) || full.StartsWith(_realRoot, StringComparison.Ordinal);
     }
 
     private static ObjectInfo Describe(string key, FileInfo file) => Describe(key, file.LastWriteTimeUtc, file.Length);
