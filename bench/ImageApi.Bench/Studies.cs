@@ -115,9 +115,11 @@ internal static class Studies
                 using var image = pixels.ToImage();
                 using var memory = image.CopyMemory();
                 OutputFormats.Avif.Encoder.Encode(memory, q, encoder);
+                var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
                 var started = Stopwatch.GetTimestamp();
                 OutputFormats.Avif.Encoder.Encode(memory, q, encoder);
                 var encode = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                var encodeCpu = (System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds;
                 started = Stopwatch.GetTimestamp();
                 OutputFormats.Webp.Encoder.Encode(memory, 80, encoder);
                 var webp = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
@@ -125,7 +127,7 @@ internal static class Studies
                 started = Stopwatch.GetTimestamp();
                 pipeline.Render(again, new RenditionSpec(edge, edge, FitMode.Inside, OutputFormats.Avif, q));
                 var render = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-                return (Pixels: (long)pixels.Width * pixels.Height, Encode: encode, Webp: webp, Render: render);
+                return (Pixels: (long)pixels.Width * pixels.Height, Encode: encode, Cpu: encodeCpu, Webp: webp, Render: render);
             }).ToArray();
             rows.Add(new
             {
@@ -135,6 +137,8 @@ internal static class Studies
                 pixels = perFile.Average(p => p.Pixels),
                 encodeMs = perFile.Average(p => p.Encode),
                 encodeMsMax = perFile.Max(p => p.Encode),
+                encodeCpuMs = perFile.Average(p => p.Cpu),
+                encodeCpuMsMax = perFile.Max(p => p.Cpu),
                 msPerMegapixel = perFile.Average(p => p.Encode / (p.Pixels / 1e6)),
                 webpEncodeMs = perFile.Average(p => p.Webp),
                 renderMs = perFile.Average(p => p.Render),
