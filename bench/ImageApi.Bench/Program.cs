@@ -1,9 +1,15 @@
-// ImageApi's side of the benchmark: the work the service does, through ImageApi.Processing, on the
-// same files and scenarios as bench/sharp/bench.mjs, with two concurrent workers. Prints one JSON line.
-//   dotnet run -c Release --project bench/ImageApi.Bench -- --scenario default --corpus bench/corpus --rounds 3 [--engine service|direct]
+// ImageApi's side of the benchmark: the work the service does, through ImageApi.Processing (libvips),
+// and the peer "ImageSharp as it comes", on the same files and scenarios as bench/sharp/bench.mjs,
+// with two concurrent workers. Prints one JSON line.
+//   dotnet bench/ImageApi.Bench/bin/Release/net10.0/ImageApi.Bench.dll --scenario default --corpus bench/corpus --rounds 3 [--engine libvips|imagesharp]
+//   ... --quality <outputs>            SSIM/PSNR of saved outputs (Quality.cs)
+//   ... --avif <dir> [--sizes ...]     the AVIF study (Studies.cs)
+//   ... --intermediate                 the intermediate study (Studies.cs)
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using ImageApi.Processing.Engine;
+using ImageApi.Processing.Formats;
 using ImageApi.Processing.Limits;
 using ImageApi.Processing.Pipeline;
 using ImageApi.Processing.Transforms;
@@ -12,64 +18,91 @@ var scenario = Argument("--scenario") ?? "default";
 var corpus = Argument("--corpus") ?? "bench/corpus";
 var rounds = int.Parse(Argument("--rounds") ?? "3", CultureInfo.InvariantCulture);
 var workers = int.Parse(Argument("--workers") ?? "2", CultureInfo.InvariantCulture);
-var engine = Argument("--engine") ?? "service";
+var engine = Argument("--engine") ?? "libvips";
 var save = Argument("--save");
+var defaults = new RenditionDefaults();
+var options = new PipelineOptions();
+if (Argument("--parallelism") is { } parallelism)
+{
+    options.Parallelism = int.Parse(parallelism, CultureInfo.InvariantCulture);
+}
+
+if (Argument("--webp-effort") is { } effort)
+{
+    options.WebpEffort = int.Parse(effort, CultureInfo.InvariantCulture);
+}
+
+if (Argument("--intermediate-size") is { } size)
+{
+    options.IntermediateMaxDimension = int.Parse(size, CultureInfo.InvariantCulture);
+}
+
+if (Argument("--intermediate-quality") is { } iq)
+{
+    options.IntermediateQuality = int.Parse(iq, CultureInfo.InvariantCulture);
+}
+
+var files = Directory.GetFiles(corpus).Where(f => !Path.GetFileName(f).StartsWith('.')).Order(StringComparer.Ordinal)
+    .Select(f => (Name: Path.GetFileName(f), Bytes: File.ReadAllBytes(f))).ToArray();
 if (Argument("--quality") is { } qualityRoot)
 {
     Quality.Report(corpus, qualityRoot);
     return;
 }
 
-var defaults = new RenditionDefaults();
-
-// "direct": plain ImageSharp as it comes (its decoders, its parallelism, its WebP effort), always from the original.
-// "service": the pipeline as the service configures it, with the intermediate made at upload.
-var options = engine == "direct"
-    ? new PipelineOptions { Parallelism = Environment.ProcessorCount, WebpMethod = 4, IntermediateMaxDimension = 0, ShrinkOnLoad = false }
-    : new PipelineOptions();
-if (Argument("--parallelism") is { } parallelism)
-{
-    options.Parallelism = int.Parse(parallelism, CultureInfo.InvariantCulture);
-}
-
-if (Argument("--webp-method") is { } method)
-{
-    options.WebpMethod = int.Parse(method, CultureInfo.InvariantCulture);
-}
-
 var pipeline = new ImagePipeline(new ProcessingLimits(), defaults, options);
-var files = Directory.GetFiles(corpus).Where(f => !Path.GetFileName(f).StartsWith('.')).Order(StringComparer.Ordinal)
-    .Select(f => (Name: Path.GetFileName(f), Bytes: File.ReadAllBytes(f))).ToArray();
+if (Argument("--avif") is { } avifDirectory)
+{
+    Studies.Avif(pipeline, files, avifDirectory, Argument("--reference") is not null);
+    return;
+}
 
-var w400 = new RenditionSpec(400, null, FitMode.Inside, OutputFormat.Jpeg, 80);
+if (Argument("--avif-sizes") is { } sizes)
+{
+    Studies.AvifSizes(pipeline, files, sizes.Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray(),
+        int.Parse(Argument("--q") ?? OutputFormats.Avif.DefaultQuality.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture));
+    return;
+}
+
+if (args.Contains("--intermediate"))
+{
+    Studies.Intermediate(defaults, files);
+    return;
+}
+
+var w400 = new RenditionSpec(400, null, FitMode.Inside, OutputFormats.Jpeg, 80);
 RenditionSpec? onDemand = scenario switch
 {
     "default" => null,
     "first-size" => w400,
     "w400-jpeg" => w400,
-    "w1200-webp" => new RenditionSpec(1200, null, FitMode.Inside, OutputFormat.Webp, 80),
-    "cover300" => new RenditionSpec(300, 300, FitMode.Cover, OutputFormat.Webp, 80),
+    "w1200-webp" => new RenditionSpec(1200, null, FitMode.Inside, OutputFormats.Webp, 80),
+    "cover300" => new RenditionSpec(300, 300, FitMode.Cover, OutputFormats.Webp, 80),
     _ => throw new ArgumentException($"unknown scenario {scenario}"),
 };
-var defaultSpec = TransformRequest.Default(defaults).Resolve(true, false);
+var defaultSpec = TransformRequest.Default(defaults).Resolve(defaults);
 
 // What an original's first new size left behind, for the later-size scenarios (made before timing starts).
-var prepared = files.Select(f =>
+var prepared = engine == "imagesharp" ? [] : files.Select(f =>
 {
     using var stream = Open(f.Bytes);
     var first = pipeline.RenderWithIntermediate(stream, w400);
-    return (Original: new Dimensions(first.Source.Width, first.Source.Height), Intermediate: first.Intermediate);
+    return (Original: new Dimensions(first.Source.Width, first.Source.Height), first.Intermediate);
 }).ToArray();
 
 // default: everything the service does when an original arrives (the default rendition).
 // first-size: an original's first new size, which also makes the intermediate.
 // the others: later new sizes, cut from the intermediate when they fit inside it.
-Func<int, byte[]> operation = scenario switch
+Func<int, byte[]> operation = engine switch
 {
-    "default" => i => Direct(files[i].Bytes, defaultSpec),
-    "first-size" when engine == "service" => i => First(files[i].Bytes, w400),
-    _ when engine == "direct" => i => Direct(files[i].Bytes, onDemand!),
-    _ => i => OnDemand(i, onDemand!),
+    "imagesharp" => ImageSharpPeer.For(scenario) is var peer ? i => peer(files[i].Bytes) : null!,
+    "libvips" => scenario switch
+    {
+        "default" => i => Direct(files[i].Bytes, defaultSpec),
+        "first-size" => i => First(files[i].Bytes, w400),
+        _ => i => OnDemand(i, onDemand!),
+    },
+    _ => throw new ArgumentException($"unknown engine {engine}"),
 };
 
 byte[] Direct(byte[] bytes, RenditionSpec spec)
@@ -87,7 +120,7 @@ byte[] First(byte[] bytes, RenditionSpec spec)
 byte[] OnDemand(int i, RenditionSpec spec)
 {
     var (original, intermediate) = prepared[i];
-    if (intermediate is not null && ImagePipeline.CanRenderFromIntermediate(spec, original, new Dimensions(intermediate.Width, intermediate.Height), defaults.MaxWidth, defaults.MaxHeight))
+    if (intermediate is not null && pipeline.CanRenderFromIntermediate(spec, original, new Dimensions(intermediate.Width, intermediate.Height)))
     {
         using var fromIntermediate = Open(intermediate.Content);
         return pipeline.Render(fromIntermediate, spec, original).Content;
@@ -113,8 +146,8 @@ latencies.Sort();
 double Percentile(double p) => latencies[Math.Min(latencies.Count - 1, (int)(p * latencies.Count))];
 Console.WriteLine(JsonSerializer.Serialize(new
 {
-    engine = "imagesharp-" + engine,
-    version = typeof(SixLabors.ImageSharp.Image).Assembly.GetName().Version?.ToString(),
+    engine,
+    version = engine == "imagesharp" ? ImageSharpPeer.Version : VipsEngine.Version,
     scenario,
     operations = latencies.Count,
     seconds,

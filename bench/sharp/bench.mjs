@@ -14,6 +14,7 @@ const corpus = arg('corpus', '../corpus');
 const rounds = Number(arg('rounds', '3'));
 const workers = Number(arg('workers', '2'));
 const save = arg('save', null);
+const avifStudy = arg('avif-study', null);
 
 // No operation cache: every file is decoded again each time, as a service would for distinct requests.
 sharp.cache(false);
@@ -26,6 +27,42 @@ const scenarios = {
   'w1200-webp': (s) => s.rotate().resize({ width: 1200, withoutEnlargement: true }).webp({ quality: 80 }),
   cover300: (s) => s.rotate().resize(300, 300, { fit: 'cover' }).webp({ quality: 80 }),
 };
+// The AVIF study (Studies.cs): the same 800 px pixels the .NET side encodes (reference/*.png), encoded by
+// sharp's AVIF at each setting and by its WebP default, one image at a time with one libvips thread.
+if (avifStudy) {
+  sharp.concurrency(1);
+  const refs = readdirSync(join(avifStudy, 'reference')).filter((f) => f.endsWith('.png')).sort();
+  const settings = [{ format: 'webp', q: 80, effort: 4 }];
+  for (const effort of [2, 4]) for (const q of [45, 50, 55, 60, 65]) settings.push({ format: 'avif', q, effort });
+  const result = [];
+  for (const setting of settings) {
+    const dir = join(avifStudy, 'sharp', `${setting.format}-q${setting.q}-e${setting.effort}`);
+    mkdirSync(dir, { recursive: true });
+    const ms = {};
+    for (const name of refs) {
+      const { data, info } = await sharp(join(avifStudy, 'reference', name)).raw().toBuffer({ resolveWithObject: true });
+      const encode = () => {
+        const s = sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } });
+        return setting.format === 'avif'
+          ? s.avif({ quality: setting.q, effort: setting.effort }).toBuffer()
+          : s.webp({ quality: setting.q, effort: setting.effort }).toBuffer();
+      };
+      let out = await encode();
+      let best = Infinity;
+      for (let i = 0; i < 2; i++) {
+        const start = process.hrtime.bigint();
+        out = await encode();
+        best = Math.min(best, Number(process.hrtime.bigint() - start) / 1e6);
+      }
+      ms[name] = best;
+      writeFileSync(join(dir, `${name}.${setting.format}`), out);
+    }
+    result.push({ ...setting, ms });
+  }
+  writeFileSync(join(avifStudy, 'sharp', 'times.json'), JSON.stringify(result));
+  process.exit(0);
+}
+
 const make = scenarios[scenario];
 if (!make) throw new Error(`unknown scenario ${scenario}`);
 

@@ -21,9 +21,11 @@ public sealed class DeliveryOptions
     /// <summary>
     /// <c>format=auto</c> answers AVIF (to clients that accept it) only for outputs of at most this many
     /// pixels: AVIF's encode time grows with the area much faster than WebP's (docs/benchmarks.md).
-    /// 0: never AVIF for <c>auto</c>; <c>format=avif</c> is always AVIF.
+    /// 0: never AVIF for <c>auto</c>; <c>format=avif</c> is always AVIF. Default 0, by measurement: at the
+    /// AVIF default (q55, effort 4) even a 300 px thumbnail (58,000 pixels) took about 350 ms of CPU to
+    /// encode on the benchmark machine, against a budget of about 150 ms per image (docs/benchmarks.md, "AVIF").
     /// </summary>
-    public long AutoAvifMaxPixels { get; set; } = 1_000_000;
+    public long AutoAvifMaxPixels { get; set; }
 
     /// <summary>How long such a presigned GET stays valid; the 302 itself is cacheable for half of it.</summary>
     public TimeSpan RedirectUrlExpiry { get; set; } = TimeSpan.FromMinutes(10);
