@@ -17,7 +17,9 @@ public sealed class ImageRequestTests : IClassFixture<ImageRequestTests.Fixture>
 
     public sealed class Fixture : IDisposable
     {
-        public ImageApiFactory Factory { get; } = new(new Dictionary<string, string?> { ["Limits:MaxSourceBytes"] = "1000000" });
+        // AVIF for format=auto is opt-in (Delivery:AutoAvifMaxPixels defaults to 0); these tests opt in
+        // at 1,000,000 pixels, and one test below checks the default.
+        public ImageApiFactory Factory { get; } = new(new Dictionary<string, string?> { ["Limits:MaxSourceBytes"] = "1000000", ["Delivery:AutoAvifMaxPixels"] = "1000000" });
 
         public Fixture()
         {
@@ -154,6 +156,17 @@ public sealed class ImageRequestTests : IClassFixture<ImageRequestTests.Fixture>
 
         // Transparency survives every format auto picks for a transparent original.
         Assert.Equal(key.EndsWith(".png", StringComparison.Ordinal), image.HasAlpha);
+    }
+
+    [Fact]
+    public async Task By_default_format_auto_never_picks_avif()
+    {
+        using var factory = new ImageApiFactory();
+        using var client = factory.CreateClient();
+        var upload = await client.UploadAsync("photo-cups.jpg", "image/jpeg");
+        var (response, _, image) = await client.GetImageAsync(upload.Image("w=200&format=auto"), "image/avif,image/webp");
+        Assert.Equal("webp", image.Format);
+        Assert.Contains("Accept", response.Headers.Vary);
     }
 
     [Fact]

@@ -7,7 +7,7 @@ internal sealed class AvifEncoder : IImageEncoder
 {
     public byte[] Encode(Image image, int? quality, EncoderSettings settings) =>
         image.HeifsaveBuffer(
-            q: quality ?? 60,
+            q: quality ?? 55,
             bitdepth: 8,
             compression: Enums.ForeignHeifCompression.Av1,
             effort: settings.AvifEffort,
