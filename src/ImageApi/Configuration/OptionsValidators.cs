@@ -145,6 +145,9 @@ internal sealed class OptionsValidators :
         failures.Require(Processing.Formats.OutputFormats.Find(options.Format) is not null, "Format", $"must be one of {string.Join(", ", Processing.Formats.OutputFormats.All.Select(f => f.Name))} (was '{options.Format}')");
         failures.Require(options.AllowedWidths.All(w => w >= 1 && w <= options.MaxWidth), "AllowedWidths", $"must each be from 1 to Renditions:MaxWidth ({options.MaxWidth})");
         failures.Require(options.AllowedHeights.All(h => h >= 1 && h <= options.MaxHeight), "AllowedHeights", $"must each be from 1 to Renditions:MaxHeight ({options.MaxHeight})");
+        failures.Require(options.AllowedQualities.All(q => q is >= 1 and <= 100), "AllowedQualities", "must each be from 1 to 100");
+        var formats = Processing.Formats.OutputFormats.All.Select(f => f.Name).Append(Processing.Transforms.TransformParameters.AutoFormat).ToList();
+        failures.Require(options.AllowedFormats.All(f => formats.Contains(f, StringComparer.Ordinal)), "AllowedFormats", $"must each be one of {string.Join(", ", formats)} (was {string.Join(", ", options.AllowedFormats)})");
         return failures.Result;
     }
 
