@@ -1,0 +1,67 @@
+using System.Text.Json;
+using ImageApi.Tests.Infrastructure;
+
+namespace ImageApi.Tests.Deployment;
+
+/// <summary>The template's Rules, evaluated on parameter values as CloudFormation does before it creates anything.</summary>
+public sealed class TemplateRulesTests
+{
+    private static readonly JsonElement Template = JsonDocument.Parse(File.ReadAllText(Repository.PathOf("serverless.template"))).RootElement;
+
+    [Theory]
+    [InlineData("", "", false)]
+    [InlineData("a-transform-signing-key-of-at-least-32-chars", "", true)]
+    [InlineData("", "320,640", true)]
+    [InlineData("a-transform-signing-key-of-at-least-32-chars", "320,640", true)]
+    public void A_deployment_needs_a_signing_key_or_allowed_widths(string signingKey, string widths, bool deploys)
+    {
+        var values = Defaults();
+        values["TransformSigningKey"] = signingKey;
+        values["AllowedWidths"] = widths;
+        Assert.Equal(deploys, RulesHold(values));
+    }
+
+    [Fact]
+    public void Allowed_widths_reach_the_http_function()
+    {
+        var variable = Template.GetProperty("Resources").GetProperty("HttpFunction").GetProperty("Properties").GetProperty("Environment").GetProperty("Variables").GetProperty("Renditions__AllowedWidths");
+        Assert.Contains("\"AllowedWidths\"", variable.ToString(), StringComparison.Ordinal);
+        var pattern = new System.Text.RegularExpressions.Regex(Template.GetProperty("Parameters").GetProperty("AllowedWidths").GetProperty("AllowedPattern").GetString()!);
+        Assert.Matches(pattern, "320,640,960,1280");
+        Assert.Matches(pattern, "");
+        Assert.DoesNotMatch(pattern, "320, 640");
+        Assert.DoesNotMatch(pattern, "0");
+        Assert.DoesNotMatch(pattern, "320,,640");
+    }
+
+    /// <summary>Parameter defaults, with what the upload-credentials rule needs to pass.</summary>
+    private static Dictionary<string, string> Defaults()
+    {
+        var values = Template.GetProperty("Parameters").EnumerateObject()
+            .ToDictionary(p => p.Name, p => p.Value.TryGetProperty("Default", out var d) ? d.ToString() : "");
+        values["AllowAnonymousUploads"] = "true";
+        return values;
+    }
+
+    private static bool RulesHold(Dictionary<string, string> values) =>
+        Template.GetProperty("Rules").EnumerateObject().All(rule =>
+            (rule.Value.TryGetProperty("RuleCondition", out var condition) && !Truth(condition, values))
+            || rule.Value.GetProperty("Assertions").EnumerateArray().All(a => Truth(a.GetProperty("Assert"), values)));
+
+    // The rule functions the template uses: Fn::Or, Fn::And, Fn::Not, Fn::Equals, Ref.
+    private static bool Truth(JsonElement e, Dictionary<string, string> values)
+    {
+        var (name, args) = e.EnumerateObject().Single() is var p ? (p.Name, p.Value) : default;
+        return name switch
+        {
+            "Fn::Or" => args.EnumerateArray().Any(a => Truth(a, values)),
+            "Fn::And" => args.EnumerateArray().All(a => Truth(a, values)),
+            "Fn::Not" => !Truth(args[0], values),
+            "Fn::Equals" => Value(args[0], values) == Value(args[1], values),
+            _ => throw new NotSupportedException(name),
+        };
+    }
+
+    private static string Value(JsonElement e, Dictionary<string, string> values) =>
+        e.ValueKind == JsonValueKind.String ? e.GetString()! : values[e.GetProperty("Ref").GetString()!];
+}
