@@ -34,6 +34,28 @@ public sealed class TemplateRulesTests
         Assert.DoesNotMatch(pattern, "320,,640");
     }
 
+    [Fact]
+    public void The_dead_letter_queue_keeps_its_messages_when_the_stack_is_deleted_or_replaced()
+    {
+        var queue = Template.GetProperty("Resources").GetProperty("DeadLetterQueue");
+        Assert.Equal("Retain", queue.GetProperty("DeletionPolicy").GetString());
+        Assert.Equal("Retain", queue.GetProperty("UpdateReplacePolicy").GetString());
+    }
+
+    [Fact]
+    public void The_services_timeouts_end_before_the_http_functions()
+    {
+        var function = Template.GetProperty("Resources").GetProperty("HttpFunction").GetProperty("Properties");
+        var lambda = TimeSpan.FromSeconds(function.GetProperty("Timeout").GetInt32());
+        var environment = function.GetProperty("Environment").GetProperty("Variables");
+        var render = TimeSpan.Parse(environment.GetProperty("Limits__RenderTimeout").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+        var s3 = TimeSpan.Parse(environment.GetProperty("Storage__S3__Timeout").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+        var attempts = 1 + int.Parse(environment.GetProperty("Storage__S3__MaxRetries").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+
+        // A slow render, then S3 slow on every attempt, still answers 503 before Lambda kills the request.
+        Assert.True(render + (attempts * s3) < lambda, $"{render} + {attempts} × {s3} must end before the function's {lambda}");
+    }
+
     /// <summary>Parameter defaults, with what the upload-credentials rule needs to pass.</summary>
     private static Dictionary<string, string> Defaults()
     {
