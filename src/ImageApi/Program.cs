@@ -5,12 +5,18 @@ using ImageApi.Configuration;
 using ImageApi.Events;
 using ImageApi.Images;
 using ImageApi.OpenApi;
+using ImageApi.Security;
 using ImageApi.Uploads;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddImageApi();
 
 var app = builder.Build();
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+
+// Requests that did not come through CloudFront stop here, before their forwarded headers are read.
+app.UseOriginSecret();
 if (app.Services.GetRequiredService<IOptions<DeliveryOptions>>().Value.TrustForwardedHeaders)
 {
     // Behind CloudFront → API Gateway the proxies' addresses are not known in advance. CloudFront
@@ -26,8 +32,6 @@ if (app.Services.GetRequiredService<IOptions<DeliveryOptions>>().Value.TrustForw
     app.UseForwardedHeaders(forwarded);
 }
 
-app.UseExceptionHandler();
-app.UseStatusCodePages();
 app.UseImageApiSwagger();
 
 // The upload page's files. Image requests skip the file-system probe static files would make for every one.
