@@ -56,6 +56,25 @@ public sealed class TemplateRulesTests
         Assert.True(render + (attempts * s3) < lambda, $"{render} + {attempts} × {s3} must end before the function's {lambda}");
     }
 
+    [Fact]
+    public void Cloudfront_sends_the_origin_secret_the_http_function_requires()
+    {
+        var resources = Template.GetProperty("Resources");
+        var header = resources.GetProperty("Distribution").GetProperty("Properties").GetProperty("DistributionConfig").GetProperty("Origins")[0]
+            .GetProperty("OriginCustomHeaders").EnumerateArray().Single(h => h.GetProperty("HeaderName").GetString() == "X-Origin-Secret");
+        var required = resources.GetProperty("HttpFunction").GetProperty("Properties").GetProperty("Environment").GetProperty("Variables").GetProperty("Delivery__OriginSecret");
+        Assert.Equal(JsonSerializer.Serialize(header.GetProperty("HeaderValue")), JsonSerializer.Serialize(required));
+
+        // Given at deploy, or generated: the same value either way.
+        Assert.Contains("\"OriginSecret\"", required.ToString(), StringComparison.Ordinal);
+        Assert.Contains("resolve:secretsmanager:${GeneratedOriginSecret}", required.ToString(), StringComparison.Ordinal);
+        Assert.True(Template.GetProperty("Parameters").GetProperty("OriginSecret").GetProperty("NoEcho").GetBoolean());
+        Assert.Equal("GenerateOriginSecret", resources.GetProperty("GeneratedOriginSecret").GetProperty("Condition").GetString());
+
+        // The event function is invoked by S3, not through CloudFront: it must not require it.
+        Assert.False(resources.GetProperty("EventFunction").GetProperty("Properties").GetProperty("Environment").GetProperty("Variables").TryGetProperty("Delivery__OriginSecret", out _));
+    }
+
     /// <summary>Parameter defaults, with what the upload-credentials rule needs to pass.</summary>
     private static Dictionary<string, string> Defaults()
     {
