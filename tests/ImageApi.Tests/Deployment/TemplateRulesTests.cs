@@ -75,6 +75,58 @@ public sealed class TemplateRulesTests
         Assert.False(resources.GetProperty("EventFunction").GetProperty("Properties").GetProperty("Environment").GetProperty("Variables").TryGetProperty("Delivery__OriginSecret", out _));
     }
 
+    [Theory]
+    [InlineData("prod", true)]
+    [InlineData("v2", true)]
+    [InlineData("images", false)]
+    [InlineData("uploads", false)]
+    [InlineData("events", false)]
+    [InlineData("healthz", false)]
+    [InlineData("swagger", false)]
+    [InlineData("images2", true)]
+    public void The_stage_name_is_never_a_routes_first_segment(string stage, bool allowed)
+    {
+        // The adapter strips /<stage> from every path: a stage named like a route would eat the route.
+        var pattern = new System.Text.RegularExpressions.Regex(Template.GetProperty("Parameters").GetProperty("StageName").GetProperty("AllowedPattern").GetString()!);
+        Assert.Equal(allowed, pattern.IsMatch(stage));
+    }
+
+    [Fact]
+    public void The_cache_max_age_is_at_most_cloudfronts_maximum_ttl()
+    {
+        var maxTtl = Template.GetProperty("Resources").GetProperty("ImageCachePolicy").GetProperty("Properties").GetProperty("CachePolicyConfig").GetProperty("MaxTTL").GetInt64();
+        Assert.Equal(maxTtl, Template.GetProperty("Parameters").GetProperty("CacheMaxAgeSeconds").GetProperty("MaxValue").GetInt64());
+    }
+
+    [Theory]
+    [InlineData("ImageCachePolicy", "CachePolicyConfig")]
+    [InlineData("ImageOriginRequestPolicy", "OriginRequestPolicyConfig")]
+    [InlineData("ViewerRequestFunction", null)]
+    public void Global_cloudfront_names_include_the_region(string resource, string? config)
+    {
+        // CloudFront names are global to the account: the same stack in two regions must not collide.
+        var properties = Template.GetProperty("Resources").GetProperty(resource).GetProperty("Properties");
+        var name = (config is null ? properties : properties.GetProperty(config)).GetProperty("Name").GetProperty("Fn::Sub").GetString();
+        Assert.Contains("${AWS::StackName}", name, StringComparison.Ordinal);
+        Assert.Contains("${AWS::Region}", name, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_alarm_notifies_the_optional_topic_or_e_mail()
+    {
+        var resources = Template.GetProperty("Resources");
+        var alarms = resources.EnumerateObject().Where(r => r.Value.GetProperty("Type").GetString() == "AWS::CloudWatch::Alarm").ToList();
+        Assert.Equal(3, alarms.Count);
+        Assert.All(alarms, alarm =>
+        {
+            var actions = alarm.Value.GetProperty("Properties").GetProperty("AlarmActions").ToString();
+            Assert.Contains("AlarmTopicArn", actions, StringComparison.Ordinal);
+            Assert.Contains("AlarmEmailTopic", actions, StringComparison.Ordinal);
+        });
+        Assert.Equal("", Template.GetProperty("Parameters").GetProperty("AlarmTopicArn").GetProperty("Default").GetString());
+        Assert.Equal("CreateAlarmTopic", resources.GetProperty("AlarmEmailTopic").GetProperty("Condition").GetString());
+    }
+
     /// <summary>Parameter defaults, with what the upload-credentials rule needs to pass.</summary>
     private static Dictionary<string, string> Defaults()
     {
