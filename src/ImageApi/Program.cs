@@ -38,6 +38,7 @@ app.UseImageApiSwagger();
 app.UseWhen(
     context => !context.Request.Path.StartsWithSegments("/images", StringComparison.Ordinal),
     page => page.UseDefaultFiles().UseStaticFiles());
+app.UseCors();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();

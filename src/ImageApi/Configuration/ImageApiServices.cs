@@ -47,6 +47,17 @@ public static class ImageApiServices
         AddValidated<RateLimitOptions>(services, RateLimitOptions.Section);
         AddValidated<TelemetryOptions>(services, TelemetryOptions.Section);
 
+        services.AddCors();
+        services.AddOptions<Microsoft.AspNetCore.Cors.Infrastructure.CorsOptions>().Configure<IOptions<UploadOptions>>((cors, uploads) =>
+            cors.AddPolicy(UploadCors.Policy, policy =>
+            {
+                var origins = uploads.Value.AllowedOrigins;
+                _ = origins.Contains("*") ? policy.AllowAnyOrigin() : policy.WithOrigins([.. origins]);
+                policy.WithMethods(HttpMethods.Post, HttpMethods.Put)
+                    .WithHeaders("content-type", "x-api-key", "authorization")
+                    .WithExposedHeaders("etag", "location")
+                    .SetPreflightMaxAge(TimeSpan.FromMinutes(50));
+            }));
         services.AddSingleton(TimeProvider.System);
         services.AddMemoryCache(o => o.SizeLimit = 100_000);
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>

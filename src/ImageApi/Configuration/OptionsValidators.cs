@@ -74,6 +74,14 @@ internal sealed class OptionsValidators :
     {
         var failures = new Failures(UploadOptions.Section);
         failures.Require(options.MaxBytes >= 1, "MaxBytes", $"must be at least 1 (was {options.MaxBytes})");
+        foreach (var origin in options.AllowedOrigins)
+        {
+            failures.Require(
+                origin == "*" || (Uri.TryCreate(origin, UriKind.Absolute, out var url) && url.Scheme is "http" or "https" && url.GetLeftPart(UriPartial.Authority) == origin),
+                "AllowedOrigins",
+                $"must each be * or an origin like https://www.example.com, without a path or a trailing slash (had '{origin}')");
+        }
+
         failures.Require(options.UrlExpiry >= TimeSpan.FromSeconds(10) && options.UrlExpiry <= TimeSpan.FromDays(7), "UrlExpiry", $"must be from 00:00:10 to 7.00:00:00 (was {options.UrlExpiry})");
         foreach (var type in options.AllowedContentTypes)
         {

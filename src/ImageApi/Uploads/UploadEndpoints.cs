@@ -23,7 +23,8 @@ public static class UploadEndpoints
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .RequireAuthorization(UploadAuthentication.Policy)
-            .RequireRateLimiting(RateLimiting.UploadsPolicy);
+            .RequireRateLimiting(RateLimiting.UploadsPolicy)
+            .WithUploadCors(app);
         return app;
     }
 

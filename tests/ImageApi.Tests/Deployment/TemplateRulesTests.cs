@@ -127,6 +127,15 @@ public sealed class TemplateRulesTests
         Assert.Equal("CreateAlarmTopic", resources.GetProperty("AlarmEmailTopic").GetProperty("Condition").GetString());
     }
 
+    [Fact]
+    public void The_http_api_answers_the_upload_preflight_for_the_allowed_origins()
+    {
+        var cors = Template.GetProperty("Resources").GetProperty("HttpApi").GetProperty("Properties").GetProperty("CorsConfiguration");
+        Assert.Equal("AllowedOrigins", cors.GetProperty("AllowOrigins").GetProperty("Ref").GetString());
+        Assert.Equal(["POST"], cors.GetProperty("AllowMethods").EnumerateArray().Select(m => m.GetString()));
+        Assert.Equal(["content-type", "x-api-key", "authorization"], cors.GetProperty("AllowHeaders").EnumerateArray().Select(m => m.GetString()));
+    }
+
     /// <summary>Parameter defaults, with what the upload-credentials rule needs to pass.</summary>
     private static Dictionary<string, string> Defaults()
     {
