@@ -39,6 +39,12 @@ public sealed class DeliveryOptions
     /// it as a custom origin header) or is <c>403</c>; forwarded headers are only read on requests that carry it.
     /// </summary>
     public string OriginSecret { get; set; } = "";
+
+    /// <summary>
+    /// The CloudFront distribution in front of the service. When set, replacing or removing an original
+    /// invalidates its renditions at the edge (<c>/images/&lt;key&gt;*</c>). Empty: no invalidation.
+    /// </summary>
+    public string DistributionId { get; set; } = "";
 }
 
 /// <summary>The <c>Events</c> section.</summary>

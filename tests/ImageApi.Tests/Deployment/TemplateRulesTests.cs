@@ -136,6 +136,17 @@ public sealed class TemplateRulesTests
         Assert.Equal(["content-type", "x-api-key", "authorization"], cors.GetProperty("AllowHeaders").EnumerateArray().Select(m => m.GetString()));
     }
 
+    [Fact]
+    public void The_event_function_may_invalidate_only_its_own_distribution()
+    {
+        var function = Template.GetProperty("Resources").GetProperty("EventFunction").GetProperty("Properties");
+        Assert.Equal("Distribution", function.GetProperty("Environment").GetProperty("Variables").GetProperty("Delivery__DistributionId").GetProperty("Ref").GetString());
+        var statement = function.GetProperty("Policies")[0].GetProperty("Statement").EnumerateArray()
+            .Single(s => s.GetProperty("Action").ToString().Contains("cloudfront:", StringComparison.Ordinal));
+        Assert.Equal(["cloudfront:CreateInvalidation"], statement.GetProperty("Action").EnumerateArray().Select(a => a.GetString()));
+        Assert.Equal("arn:${AWS::Partition}:cloudfront::${AWS::AccountId}:distribution/${Distribution}", statement.GetProperty("Resource")[0].GetProperty("Fn::Sub").GetString());
+    }
+
     /// <summary>Parameter defaults, with what the upload-credentials rule needs to pass.</summary>
     private static Dictionary<string, string> Defaults()
     {
