@@ -13,6 +13,12 @@ builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
 builder.Services.AddImageApi();
 
 var app = builder.Build();
+app.UseSecurityHeaders();
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+
+// Requests that did not come through CloudFront stop here, before their forwarded headers are read.
+app.UseOriginSecret();
 if (app.Services.GetRequiredService<IOptions<DeliveryOptions>>().Value.TrustForwardedHeaders)
 {
     // Behind CloudFront → API Gateway the proxies' addresses are not known in advance. CloudFront
@@ -28,15 +34,13 @@ if (app.Services.GetRequiredService<IOptions<DeliveryOptions>>().Value.TrustForw
     app.UseForwardedHeaders(forwarded);
 }
 
-app.UseSecurityHeaders();
-app.UseExceptionHandler();
-app.UseStatusCodePages();
 app.UseImageApiSwagger();
 
 // The upload page's files. Image requests skip the file-system probe static files would make for every one.
 app.UseWhen(
     context => !context.Request.Path.StartsWithSegments("/images", StringComparison.Ordinal),
     page => page.UseDefaultFiles().UseStaticFiles());
+app.UseCors();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();

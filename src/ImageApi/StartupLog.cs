@@ -35,7 +35,8 @@ internal static partial class StartupLog
 
         var signing = app.Services.GetRequiredService<IOptions<SigningOptions>>().Value;
         LogSigning(logger, signing.Required, signing.Keys.Count);
-        if (app.Services.GetRequiredService<EmbeddedUploadSigner>().UsesRandomKey)
+        // Only the embedded mode signs upload URLs itself; S3 tickets are presigned by S3's credentials.
+        if (app.Services.GetRequiredService<IUploadTargetSigner>() is EmbeddedUploadSigner { UsesRandomKey: true })
         {
             LogRandomSigningKey(logger);
         }

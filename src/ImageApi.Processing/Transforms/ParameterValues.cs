@@ -144,25 +144,36 @@ internal sealed class UnixTimeValue : ParameterValue<long>
     public override string Canonical(long value) => value.ToString(CultureInfo.InvariantCulture);
 }
 
-/// <summary>One of a fixed list of names, case-insensitive; canonically lower-case.</summary>
-internal sealed class EnumValue<T>(IReadOnlyList<KeyValuePair<string, T>> values, Func<RenditionDefaults, T>? fallback = null)
+/// <summary>One of a fixed list of names, case-insensitive; canonically lower-case; optionally restricted to a configured list.</summary>
+internal sealed class EnumValue<T>(
+    IReadOnlyList<KeyValuePair<string, T>> values,
+    Func<RenditionDefaults, T>? fallback = null,
+    Func<RenditionDefaults, ICollection<string>>? only = null)
     : ParameterValue<T>
 {
-    /// <summary>The accepted names, lower-case, in the order documentation lists them.</summary>
+    /// <summary>The names the table knows, lower-case, in the order documentation lists them.</summary>
     public IReadOnlyList<string> Names { get; } = [.. values.Select(v => v.Key)];
 
     public override bool IsNumeric => false;
 
-    public override string Allowed(RenditionDefaults defaults) => "one of " + string.Join(", ", Names);
+    public override string Allowed(RenditionDefaults defaults) => "one of " + string.Join(", ", Accepted(defaults));
 
     public override ParameterSchema Schema(RenditionDefaults defaults) =>
-        new(ParameterType.Text, Values: Names, Default: fallback is null ? null : Canonical(fallback(defaults)));
+        new(ParameterType.Text, Values: Accepted(defaults), Default: fallback is null ? null : Canonical(fallback(defaults)));
+
+    /// <summary>The names a request may use: all of them, or those of the configured list, in the table's order.</summary>
+    public IReadOnlyList<string> Accepted(RenditionDefaults defaults)
+    {
+        var list = only?.Invoke(defaults);
+        return list is { Count: > 0 } ? [.. Names.Where(n => list.Contains(n, StringComparer.OrdinalIgnoreCase))] : Names;
+    }
 
     public override bool TryParse(string text, RenditionDefaults defaults, out T value, out string shown)
     {
+        var accepted = Accepted(defaults);
         foreach (var (name, candidate) in values)
         {
-            if (string.Equals(name, text, StringComparison.OrdinalIgnoreCase))
+            if (string.Equals(name, text, StringComparison.OrdinalIgnoreCase) && accepted.Contains(name))
             {
                 value = candidate;
                 shown = name;

@@ -36,4 +36,10 @@ public sealed class RenditionDefaults
 
     /// <summary>When not empty, the only heights a request may ask for.</summary>
     public IList<int> AllowedHeights { get; set; } = [];
+
+    /// <summary>When not empty, the only <c>q</c> values a request may ask for.</summary>
+    public IList<int> AllowedQualities { get; set; } = [];
+
+    /// <summary>When not empty, the only <c>format</c> values a request may ask for (format names, or <c>auto</c>).</summary>
+    public IList<string> AllowedFormats { get; set; } = [];
 }

@@ -34,7 +34,7 @@ public static class TransformParameters
 
     internal static readonly IntegerValue WidthValue = new(1, d => d.MaxWidth, d => d.AllowedWidths);
     internal static readonly IntegerValue HeightValue = new(1, d => d.MaxHeight, d => d.AllowedHeights);
-    internal static readonly IntegerValue QualityValue = new(1, _ => 100);
+    internal static readonly IntegerValue QualityValue = new(1, _ => 100, d => d.AllowedQualities);
 
     internal static readonly EnumValue<FitMode> FitValue = new(
         [.. Enum.GetValues<FitMode>().Select(m => KeyValuePair.Create(m.ToString().ToLowerInvariant(), m))],
@@ -43,7 +43,8 @@ public static class TransformParameters
     // Null is auto: the request leaves the format to be negotiated.
     internal static readonly EnumValue<OutputFormat?> FormatValue = new(
         [.. OutputFormats.All.Select(f => KeyValuePair.Create(f.Name, (OutputFormat?)f)), KeyValuePair.Create(AutoFormat, (OutputFormat?)null)],
-        d => d.OutputFormat);
+        d => d.OutputFormat,
+        d => d.AllowedFormats);
 
     public static TransformParameter Width { get; } = new TransformParameter<int>(
         Names.Width,

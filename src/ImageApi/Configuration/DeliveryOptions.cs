@@ -35,6 +35,18 @@ public sealed class DeliveryOptions
     /// CloudFront function), so upload tickets name the CloudFront URL. Only behind a proxy that sets them.
     /// </summary>
     public bool TrustForwardedHeaders { get; set; }
+
+    /// <summary>
+    /// When set, every request except <c>/healthz</c> must carry it as <c>X-Origin-Secret</c> (CloudFront adds
+    /// it as a custom origin header) or is <c>403</c>; forwarded headers are only read on requests that carry it.
+    /// </summary>
+    public string OriginSecret { get; set; } = "";
+
+    /// <summary>
+    /// The CloudFront distribution in front of the service. When set, replacing or removing an original
+    /// invalidates its renditions at the edge (<c>/images/&lt;key&gt;*</c>). Empty: no invalidation.
+    /// </summary>
+    public string DistributionId { get; set; } = "";
 }
 
 /// <summary>The <c>Events</c> section.</summary>

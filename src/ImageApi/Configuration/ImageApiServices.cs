@@ -28,13 +28,36 @@ public static class ImageApiServices
             });
         AddValidated<DeliveryOptions>(services, DeliveryOptions.Section);
         services.AddOptions<EventsOptions>().BindConfiguration(EventsOptions.Section).ValidateOnStart();
-        AddValidated<RenditionDefaults>(services, OptionsValidators.RenditionsSection);
+        AddValidated<RenditionDefaults>(services, OptionsValidators.RenditionsSection)
+            .PostConfigure<IConfiguration>((o, config) =>
+            {
+                // One value in the comma form too ("320,640"): what a deployment template can set.
+                var section = config.GetSection(OptionsValidators.RenditionsSection);
+                o.AllowedWidths = CommaList(section, nameof(o.AllowedWidths)) ?? o.AllowedWidths;
+                o.AllowedHeights = CommaList(section, nameof(o.AllowedHeights)) ?? o.AllowedHeights;
+                o.AllowedQualities = CommaList(section, nameof(o.AllowedQualities)) ?? o.AllowedQualities;
+                if (section[nameof(o.AllowedFormats)] is { Length: > 0 } formats)
+                {
+                    o.AllowedFormats = [.. formats.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)];
+                }
+            });
         AddValidated<ProcessingLimits>(services, OptionsValidators.LimitsSection);
         AddValidated<ServiceLimitsOptions>(services, OptionsValidators.LimitsSection);
         AddValidated<SigningOptions>(services, SigningOptions.Section);
         AddValidated<RateLimitOptions>(services, RateLimitOptions.Section);
         AddValidated<TelemetryOptions>(services, TelemetryOptions.Section);
 
+        services.AddCors();
+        services.AddOptions<Microsoft.AspNetCore.Cors.Infrastructure.CorsOptions>().Configure<IOptions<UploadOptions>>((cors, uploads) =>
+            cors.AddPolicy(UploadCors.Policy, policy =>
+            {
+                var origins = uploads.Value.AllowedOrigins;
+                _ = origins.Contains("*") ? policy.AllowAnyOrigin() : policy.WithOrigins([.. origins]);
+                policy.WithMethods(HttpMethods.Post, HttpMethods.Put)
+                    .WithHeaders("content-type", "x-api-key", "authorization")
+                    .WithExposedHeaders("etag", "location")
+                    .SetPreflightMaxAge(TimeSpan.FromMinutes(50));
+            }));
         services.AddSingleton(TimeProvider.System);
         services.AddMemoryCache(o => o.SizeLimit = 100_000);
         // Before AddProblemDetails, so it is the writer asked first: errors are problem+json whatever Accept says.
@@ -93,6 +116,13 @@ public static class ImageApiServices
         services.AddSingleton<IValidateOptions<T>>(sp => (IValidateOptions<T>)(object)sp.GetRequiredService<OptionsValidators>());
         return services.AddOptions<T>().BindConfiguration(section).ValidateOnStart();
     }
+
+    // An item that is not a number becomes 0, which validation refuses naming the setting.
+    private static List<int>? CommaList(IConfigurationSection section, string key) =>
+        section[key] is { Length: > 0 } text
+            ? [.. text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+                .Select(item => int.TryParse(item, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : 0)]
+            : null;
 
     private static T Get<T>(IServiceProvider services)
         where T : class => services.GetRequiredService<IOptions<T>>().Value;

@@ -79,6 +79,14 @@ internal sealed class OptionsValidators(IHostEnvironment environment) :
     {
         var failures = new Failures(UploadOptions.Section);
         failures.Require(options.MaxBytes >= 1, "MaxBytes", $"must be at least 1 (was {options.MaxBytes})");
+        foreach (var origin in options.AllowedOrigins)
+        {
+            failures.Require(
+                origin == "*" || (Uri.TryCreate(origin, UriKind.Absolute, out var url) && url.Scheme is "http" or "https" && url.GetLeftPart(UriPartial.Authority) == origin),
+                "AllowedOrigins",
+                $"must each be * or an origin like https://www.example.com, without a path or a trailing slash (had '{origin}')");
+        }
+
         failures.Require(options.UrlExpiry >= TimeSpan.FromSeconds(10) && options.UrlExpiry <= TimeSpan.FromDays(7), "UrlExpiry", $"must be from 00:00:10 to 7.00:00:00 (was {options.UrlExpiry})");
         foreach (var type in options.AllowedContentTypes)
         {
@@ -150,6 +158,9 @@ internal sealed class OptionsValidators(IHostEnvironment environment) :
         failures.Require(Processing.Formats.OutputFormats.Find(options.Format) is not null, "Format", $"must be one of {string.Join(", ", Processing.Formats.OutputFormats.All.Select(f => f.Name))} (was '{options.Format}')");
         failures.Require(options.AllowedWidths.All(w => w >= 1 && w <= options.MaxWidth), "AllowedWidths", $"must each be from 1 to Renditions:MaxWidth ({options.MaxWidth})");
         failures.Require(options.AllowedHeights.All(h => h >= 1 && h <= options.MaxHeight), "AllowedHeights", $"must each be from 1 to Renditions:MaxHeight ({options.MaxHeight})");
+        failures.Require(options.AllowedQualities.All(q => q is >= 1 and <= 100), "AllowedQualities", "must each be from 1 to 100");
+        var formats = Processing.Formats.OutputFormats.All.Select(f => f.Name).Append(Processing.Transforms.TransformParameters.AutoFormat).ToList();
+        failures.Require(options.AllowedFormats.All(f => formats.Contains(f, StringComparer.Ordinal)), "AllowedFormats", $"must each be one of {string.Join(", ", formats)} (was {string.Join(", ", options.AllowedFormats)})");
         return failures.Result;
     }
 

@@ -30,6 +30,12 @@ public sealed class UploadOptions
     public IList<string> ApiKeys { get; set; } = [];
 
     public JwtUploadOptions Jwt { get; set; } = new();
+
+    /// <summary>
+    /// Origins (<c>https://www.example.com</c>) whose pages may ask for tickets and, in the embedded mode,
+    /// PUT to the upload URL (CORS). Empty: the service's own origin only. <c>*</c>: any.
+    /// </summary>
+    public IList<string> AllowedOrigins { get; set; } = [];
 }
 
 /// <summary>The <c>Uploads:Jwt</c> section: bearer tokens from an OpenID Connect issuer (Cognito, Entra ID, Auth0…).</summary>

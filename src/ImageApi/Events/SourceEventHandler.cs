@@ -15,6 +15,7 @@ public sealed partial class SourceEventHandler(
     ObjectStores stores,
     SourceRecords records,
     RenditionService renditions,
+    Delivery.IEdgeCache edge,
     ILogger<SourceEventHandler> logger)
 {
     /// <returns>What was done. Transient failures (storage unreachable) are thrown so the caller retries.</returns>
@@ -53,6 +54,9 @@ public sealed partial class SourceEventHandler(
         {
             // Overwritten: renditions of the old version must not be served for the new one.
             var deleted = await renditions.DeleteAllAsync(key, cancellationToken).ConfigureAwait(false);
+
+            // Before the new record is written: if this fails, the retried event does it again.
+            await edge.InvalidateAsync(key, cancellationToken).ConfigureAwait(false);
             LogReplaced(logger, key.Value, record.ETag, original.ETag, deleted);
         }
 
@@ -85,6 +89,7 @@ public sealed partial class SourceEventHandler(
         }
 
         var deleted = await renditions.DeleteAllAsync(key, cancellationToken).ConfigureAwait(false);
+        await edge.InvalidateAsync(key, cancellationToken).ConfigureAwait(false);
         LogRemoved(logger, key.Value, deleted);
         return SourceEventOutcome.RenditionsDeleted;
     }

@@ -1,18 +1,24 @@
 using ImageApi.Configuration;
+using ImageApi.Processing.Formats;
 using ImageApi.Processing.Naming;
+using ImageApi.Processing.Transforms;
 using ImageApi.Storage;
 using Microsoft.Extensions.Options;
 
 namespace ImageApi.Images;
 
-/// <summary>Every new size is new work and storage: one original may have only so many renditions (the default one always).</summary>
-public sealed class RenditionQuota(ObjectStores stores, IOptions<ServiceLimitsOptions> limits)
+/// <summary>
+/// Every new size is new work and storage: one original may have only so many renditions. The default
+/// one, and every rendition whose values are all on the configured allowed lists (the sizes a site
+/// really uses), are never refused, so anonymous variations cannot use the cap up for them.
+/// </summary>
+public sealed class RenditionQuota(ObjectStores stores, IOptions<ServiceLimitsOptions> limits, IOptions<RenditionDefaults> defaults)
 {
     /// <exception cref="RenditionLimitException">The original already has <c>Limits:MaxRenditionsPerOriginal</c> renditions.</exception>
     public async Task EnforceAsync(RenditionKey key, bool isDefault, CancellationToken cancellationToken)
     {
         var max = limits.Value.MaxRenditionsPerOriginal;
-        if (max == 0 || isDefault)
+        if (max == 0 || isDefault || IsAllowListed(key.Spec, defaults.Value))
         {
             return;
         }
@@ -30,6 +36,31 @@ public sealed class RenditionQuota(ObjectStores stores, IOptions<ServiceLimitsOp
         {
             throw new RenditionLimitException(max);
         }
+    }
+
+    /// <summary>
+    /// Whether every value of the rendition is a default or on its configured allowed list
+    /// (<c>Renditions:AllowedWidths</c>, <c>AllowedHeights</c>, <c>AllowedQualities</c>, <c>AllowedFormats</c>).
+    /// A value whose list is empty (any value accepted) is not allow-listed. <c>fit</c> has four values
+    /// and no list; it never makes a rendition count.
+    /// </summary>
+    public static bool IsAllowListed(RenditionSpec spec, RenditionDefaults defaults)
+    {
+        var defaultBox = spec.Width == defaults.Width && spec.Height == defaults.Height;
+        return (defaultBox || (OnList(spec.Width, defaults.AllowedWidths) && OnList(spec.Height, defaults.AllowedHeights)))
+            && (spec.Quality is null || spec.Quality == defaults.QualityFor(spec.Format) || defaults.AllowedQualities.Contains(spec.Quality.Value))
+            && (spec.Format == defaults.OutputFormat || AllowedFormats(defaults).Contains(spec.Format));
+    }
+
+    private static bool OnList(int? value, ICollection<int> allowed) => value is not { } n || allowed.Contains(n);
+
+    // "auto" on the list admits what auto can become.
+    private static IEnumerable<OutputFormat> AllowedFormats(RenditionDefaults defaults)
+    {
+        var named = defaults.AllowedFormats.Select(OutputFormats.Find).OfType<OutputFormat>();
+        return defaults.AllowedFormats.Contains(TransformParameters.AutoFormat, StringComparer.Ordinal)
+            ? named.Concat([OutputFormats.Avif, OutputFormats.Webp, OutputFormats.Png, OutputFormats.Jpeg])
+            : named;
     }
 }
 

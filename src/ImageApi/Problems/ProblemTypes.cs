@@ -28,6 +28,7 @@ public static class ProblemTypes
     public const string Undecodable = Base + "undecodable";
     public const string StorageUnavailable = Base + "storage-unavailable";
     public const string SignatureRejected = Base + "signature-rejected";
+    public const string OriginRejected = Base + "origin-rejected";
     public const string RenditionLimit = Base + "rendition-limit";
     public const string RateLimited = Base + "rate-limited";
     public const string RenderTimeout = Base + "render-timeout";
@@ -66,6 +67,7 @@ public static class ProblemTypes
         UndecodableImageException ex => Problem(StatusCodes.Status422UnprocessableEntity, Undecodable, "Image cannot be decoded", ex.Message),
         StorageUnavailableException => Problem(StatusCodes.Status503ServiceUnavailable, StorageUnavailable, "Storage unavailable", "Storage could not be reached. Try again shortly."),
         Security.SignatureRejectedException ex => Problem(StatusCodes.Status403Forbidden, SignatureRejected, "Signature rejected", ex.Message),
+        Security.OriginSecretRejectedException ex => Problem(StatusCodes.Status403Forbidden, OriginRejected, "Not through CloudFront", ex.Message),
         Images.RenditionLimitException ex => Problem(StatusCodes.Status403Forbidden, RenditionLimit, "Too many renditions", ex.Message),
         Security.RateLimitedException ex => Problem(StatusCodes.Status429TooManyRequests, RateLimited, "Too many requests", ex.Message),
         TimeoutException ex => Problem(StatusCodes.Status503ServiceUnavailable, RenderTimeout, "Rendering took too long", ex.Message),

@@ -8,7 +8,7 @@ namespace ImageApi.Storage;
 
 /// <summary>
 /// An <see cref="IObjectStore"/> over one S3 bucket. Missing objects are null, conditional creates
-/// that lose are <see cref="ObjectAlreadyExistsException"/>, and everything else that goes wrong
+/// that lose are <see cref="ObjectAlreadyExistsException"/> (412; a 409 conflict is sent again), and everything else that goes wrong
 /// (unreachable, throttled, denied) is <see cref="StorageUnavailableException"/>.
 /// </summary>
 public sealed class S3ObjectStore(string name, IAmazonS3 s3, string bucket) : IObjectStore, IPresignedDownloads
@@ -52,36 +52,52 @@ public sealed class S3ObjectStore(string name, IAmazonS3 s3, string bucket) : IO
         }
     }
 
+    /// <summary>How many times a conditional write that S3 answers <c>409 ConditionalRequestConflict</c> is sent.</summary>
+    public const int ConditionalWriteAttempts = 3;
+
     public async Task<ObjectInfo> PutAsync(string key, Stream content, string contentType, PutMode mode, CancellationToken cancellationToken)
     {
-        var request = new PutObjectRequest
+        var start = content.CanSeek ? content.Position : 0;
+        for (var attempt = 1; ; attempt++)
         {
-            BucketName = Bucket,
-            Key = key,
-            InputStream = content,
-            AutoCloseStream = false,
-            ContentType = contentType,
-        };
-        if (mode == PutMode.CreateOnly)
-        {
-            request.IfNoneMatch = "*";
-        }
+            var request = new PutObjectRequest
+            {
+                BucketName = Bucket,
+                Key = key,
+                InputStream = content,
+                AutoCloseStream = false,
+                ContentType = contentType,
+            };
+            if (mode == PutMode.CreateOnly)
+            {
+                request.IfNoneMatch = "*";
+            }
 
-        try
-        {
-            var response = await s3.PutObjectAsync(request, cancellationToken).ConfigureAwait(false);
-            return new ObjectInfo(key, content.CanSeek ? content.Length : -1, Unquote(response.ETag), contentType, DateTimeOffset.UtcNow);
-        }
-        catch (AmazonS3Exception ex) when (mode == PutMode.CreateOnly && ex.StatusCode is HttpStatusCode.PreconditionFailed or HttpStatusCode.Conflict)
-        {
-            // 412: it exists. 409: another conditional write to the same key is in flight; it will win.
-            throw new ObjectAlreadyExistsException(Name, key);
-        }
-        catch (Exception ex) when (IsUnavailable(ex, cancellationToken))
-        {
-            throw Unavailable(ex);
+            try
+            {
+                var response = await s3.PutObjectAsync(request, cancellationToken).ConfigureAwait(false);
+                return new ObjectInfo(key, content.CanSeek ? content.Length : -1, Unquote(response.ETag), contentType, DateTimeOffset.UtcNow);
+            }
+            catch (AmazonS3Exception ex) when (mode == PutMode.CreateOnly && ex.StatusCode == HttpStatusCode.PreconditionFailed)
+            {
+                throw new ObjectAlreadyExistsException(Name, key);
+            }
+            catch (AmazonS3Exception ex) when (IsConditionalConflict(ex) && attempt < ConditionalWriteAttempts && content.CanSeek)
+            {
+                // 409: another conditional write to the key was in flight. It says nothing about whether
+                // the key exists (that one may fail): send again, and let S3 answer 200 or 412.
+                content.Position = start;
+                await Task.Delay(TimeSpan.FromMilliseconds(50 * attempt), cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (IsUnavailable(ex, cancellationToken))
+            {
+                throw Unavailable(ex);
+            }
         }
     }
+
+    private static bool IsConditionalConflict(AmazonS3Exception ex) =>
+        ex.StatusCode == HttpStatusCode.Conflict && string.Equals(ex.ErrorCode, "ConditionalRequestConflict", StringComparison.Ordinal);
 
     public async Task DeleteAsync(string key, CancellationToken cancellationToken)
     {

@@ -19,6 +19,11 @@ internal static class StorageServices
         services.AddSingleton<IUploadTargetSigner>(sp => sp.GetRequiredService<IOptions<StorageOptions>>().Value.Provider == StorageProvider.S3
             ? sp.GetRequiredService<S3UploadSigner>()
             : sp.GetRequiredService<EmbeddedUploadSigner>());
+        services.AddHttpClient(nameof(Delivery.CloudFrontEdgeCache));
+        services.AddSingleton<Delivery.IEdgeCache>(sp =>
+            sp.GetRequiredService<IOptions<DeliveryOptions>>().Value.DistributionId is { Length: > 0 } distribution
+                ? new Delivery.CloudFrontEdgeCache(sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(Delivery.CloudFrontEdgeCache)), distribution, sp.GetRequiredService<TimeProvider>())
+                : new Delivery.NoEdgeCache());
         return services;
     }
 

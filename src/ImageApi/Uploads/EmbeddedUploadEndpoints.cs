@@ -29,7 +29,8 @@ public static class EmbeddedUploadEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .WithUploadCors(app);
         return app;
     }
 
@@ -64,10 +65,11 @@ public static class EmbeddedUploadEndpoints
             throw new UploadTooLargeException(check.MaxLength);
         }
 
-        // Kestrel stops the body at the limit; the counting stream covers hosts without that feature.
+        // The counting stream holds the body to the signed length exactly. Kestrel's own limit is a backstop:
+        // for a chunked body it counts the chunk framing too, so it allows the framing of the smallest chunks.
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
-            limit.MaxRequestBodySize = check.MaxLength;
+            limit.MaxRequestBodySize = request.ContentLength is null ? MaxChunkedSize(check.MaxLength) : check.MaxLength;
         }
 
         ObjectInfo stored;
@@ -89,4 +91,10 @@ public static class EmbeddedUploadEndpoints
         context.Response.Headers.ETag = new EntityTagHeaderValue($"\"{stored.ETag}\"").ToString();
         return TypedResults.Ok();
     }
+
+    /// <summary>
+    /// The bytes a chunked body of <paramref name="length"/> content bytes may take on the wire: one-byte
+    /// chunks cost five bytes of framing each (<c>1\r\n</c> and <c>\r\n</c>), plus the last chunk and trailers.
+    /// </summary>
+    internal static long MaxChunkedSize(long length) => (length * 6) + 1024;
 }

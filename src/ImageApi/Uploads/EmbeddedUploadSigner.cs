@@ -37,7 +37,7 @@ public sealed class EmbeddedUploadSigner : IUploadTargetSigner
         var query = string.Create(CultureInfo.InvariantCulture,
             $"{ContentTypeParameter}={Uri.EscapeDataString(contentType)}&{MaxLengthParameter}={contentLength}&{ExpiresParameter}={expires}&{SignatureParameter}={Sign(key.Value, contentType, contentLength, expires)}");
         var url = new Uri(baseUri, "uploads/" + UrlPaths.EscapeKey(key.Value) + "?" + query);
-        return Task.FromResult(new UploadTarget(url, HttpMethods.Put, new Dictionary<string, string> { ["Content-Type"] = contentType }, new Dictionary<string, string>()));
+        return Task.FromResult(new UploadTarget(url, HttpMethods.Put, UploadHeaders.For(contentType, createOnly: false)));
     }
 
     public UploadUrlCheck Verify(string key, string? contentType, string? maxLength, string? expires, string? signature)

@@ -7,24 +7,31 @@ using Microsoft.Extensions.Options;
 namespace ImageApi.Uploads;
 
 /// <summary>
-/// Presigned S3 POST: the policy pins the key and the Content-Type and carries a
-/// <c>content-length-range</c>, so S3 itself refuses another type or more bytes than declared.
+/// Presigned S3 PUT whose signature covers <c>Content-Type</c>, the exact <c>Content-Length</c> and
+/// <c>If-None-Match: *</c>: S3 itself refuses another type or size (403) and a second upload to the
+/// key (412), so a ticket cannot be reused to replace an original.
 /// </summary>
 public sealed class S3UploadSigner(IAmazonS3 s3, IOptions<StorageOptions> options) : IUploadTargetSigner
 {
     public async Task<UploadTarget> SignAsync(SourceKey key, string contentType, long contentLength, DateTimeOffset expiresAt, Uri baseUri, CancellationToken cancellationToken)
     {
-        var request = new CreatePresignedPostRequest
+        var request = new GetPreSignedUrlRequest
         {
             BucketName = options.Value.S3.SourceBucket,
             Key = key.Value,
+            Verb = HttpVerb.PUT,
+            ContentType = contentType,
             Expires = expiresAt.UtcDateTime,
-        };
-        request.Fields["Content-Type"] = contentType;
-        request.Conditions.Add(S3PostCondition.ExactMatch("Content-Type", contentType));
-        request.Conditions.Add(S3PostCondition.ContentLengthRange(1, contentLength));
 
-        var post = await s3.CreatePresignedPostAsync(request).ConfigureAwait(false);
-        return new UploadTarget(new Uri(post.Url), HttpMethods.Post, new Dictionary<string, string>(), post.Fields);
+            // The SDK signs https URLs unless told otherwise; an S3-compatible server may speak plain http.
+            Protocol = s3.Config.ServiceURL?.StartsWith("http://", StringComparison.OrdinalIgnoreCase) == true ? Protocol.HTTP : Protocol.HTTPS,
+        };
+        request.Headers[UploadHeaders.IfNoneMatch] = "*";
+
+        // Signed, but not in the ticket's headers: a browser sets Content-Length from the body itself.
+        request.Headers.ContentLength = contentLength;
+
+        var url = await s3.GetPreSignedURLAsync(request).ConfigureAwait(false);
+        return new UploadTarget(new Uri(url), HttpMethods.Put, UploadHeaders.For(contentType, createOnly: true));
     }
 }

@@ -9,10 +9,11 @@ public sealed record UploadRequest(string? FileName, string? ContentType, long? 
 /// <summary>Everything the browser needs to send the original straight to storage.</summary>
 /// <param name="Key">The key the original will have; chosen by the server and unique.</param>
 /// <param name="UploadUrl">Where to send the bytes.</param>
-/// <param name="Method">PUT: send the file as the body with <paramref name="Headers"/>. POST (S3): send a
-/// multipart form with every one of <paramref name="Fields"/> first and the file last, as the field "file".</param>
-/// <param name="Headers">Headers a PUT must carry exactly as given; they are part of the signature.</param>
-/// <param name="Fields">Form fields a POST must carry exactly as given; they are the signed policy.</param>
+/// <param name="Method">Always PUT, in both modes: send the file as the body, exactly the announced
+/// <c>contentLength</c> bytes, with <paramref name="Headers"/>.</param>
+/// <param name="Headers">Headers the PUT must carry exactly as given (<c>Content-Type</c>, and with S3
+/// <c>If-None-Match: *</c>); they are part of the signature. <c>Content-Length</c> is signed too but not
+/// listed: the body sets it.</param>
 /// <param name="ExpiresAt">After this the URL is refused.</param>
 /// <param name="ImageUrl">Where the renditions will be served; add <c>?w=…</c> for other sizes.</param>
 public sealed record UploadTicket(
@@ -20,12 +21,11 @@ public sealed record UploadTicket(
     Uri UploadUrl,
     string Method,
     IReadOnlyDictionary<string, string> Headers,
-    IReadOnlyDictionary<string, string> Fields,
     DateTimeOffset ExpiresAt,
     Uri ImageUrl);
 
 /// <summary>Where and how to send one original; made by the storage provider's signer.</summary>
-public sealed record UploadTarget(Uri Url, string Method, IReadOnlyDictionary<string, string> Headers, IReadOnlyDictionary<string, string> Fields);
+public sealed record UploadTarget(Uri Url, string Method, IReadOnlyDictionary<string, string> Headers);
 
 /// <summary>Signs upload URLs for the storage in use (the app's own endpoint, or S3).</summary>
 public interface IUploadTargetSigner

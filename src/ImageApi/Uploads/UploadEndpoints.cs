@@ -18,12 +18,13 @@ public static class UploadEndpoints
             .WithDescription(
                 "Returns a URL the browser sends the original to, directly (never through this API in AWS). " +
                 "The key is chosen by the server, so uploads never overwrite each other. The content type " +
-                "and size are part of the signature: the upload must send exactly that Content-Type and at most that many bytes.")
+                "and size are part of the signature: the upload is a PUT with exactly the listed headers and that many bytes.")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .RequireAuthorization(UploadAuthentication.Policy)
-            .RequireRateLimiting(RateLimiting.UploadsPolicy);
+            .RequireRateLimiting(RateLimiting.UploadsPolicy)
+            .WithUploadCors(app);
         return app;
     }
 
@@ -45,7 +46,7 @@ public static class UploadEndpoints
         var baseUri = new Uri($"{request.Scheme}://{request.Host}{request.PathBase}/");
         var target = await signer.SignAsync(key, contentType, body.ContentLength!.Value, expiresAt, baseUri, cancellationToken);
         var imageUrl = new Uri(baseUri, "images/" + UrlPaths.EscapeKey(key.Value));
-        return TypedResults.Created(imageUrl, new UploadTicket(key.Value, target.Url, target.Method, target.Headers, target.Fields, expiresAt, imageUrl));
+        return TypedResults.Created(imageUrl, new UploadTicket(key.Value, target.Url, target.Method, target.Headers, expiresAt, imageUrl));
     }
 
     /// <exception cref="InvalidUploadException">Something in the request is wrong; every error is listed.</exception>

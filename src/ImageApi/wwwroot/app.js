@@ -1,5 +1,5 @@
-// The upload page: ask POST /uploads for a presigned URL, send the file straight to it (PUT in
-// the embedded mode, a multipart POST to S3), then show the renditions. No build step, no library.
+// The upload page: ask POST /uploads for a presigned URL, PUT the file straight to it (the app's own
+// signed endpoint in the embedded mode, S3 otherwise), then show the renditions. No build step, no library.
 'use strict';
 
 const WIDTHS = [320, 640, 960, 1280];
@@ -43,13 +43,13 @@ function describeTicketProblem(problem, file) {
   return (problem && problem.detail) || 'The upload could not be started.';
 }
 
-// What the storage said when the upload itself failed (the app's signed PUT or S3's POST).
+// What the storage said when the upload itself failed (the app's signed PUT or S3's).
 function describeUploadFailure(status, body, file, ticket) {
   const text = body || '';
   if (status === 403 && /expired/i.test(text)) return 'The upload link expired before the file was sent. Please try again.';
   if (status === 413 || /EntityTooLarge/.test(text)) return `“${file.name}” is larger than announced and was refused. Please try again.`;
   if (status === 403) return 'The upload was refused by the storage (the upload link is not valid for this file). Please try again.';
-  if (status === 409) return 'This upload link was already used. Please try again.';
+  if (status === 409 || status === 412) return 'This upload link was already used. Please try again.';
   return `The upload failed (${status}). Please try again.`;
 }
 
@@ -75,15 +75,9 @@ function sendFile(ticket, file, onProgress) {
     const xhr = new XMLHttpRequest();
     xhr.open(ticket.method, ticket.uploadUrl);
     xhr.timeout = UPLOAD_TIMEOUT_MS;
-    let body;
-    if (ticket.method === 'POST') {
-      body = new FormData();
-      for (const [name, value] of Object.entries(ticket.fields || {})) body.append(name, value);
-      body.append('file', file);
-    } else {
-      for (const [name, value] of Object.entries(ticket.headers || {})) xhr.setRequestHeader(name, value);
-      body = file;
-    }
+    // Exactly the ticket's headers (they are signed). Content-Length is signed too: the browser sets it
+    // from the file, which is the size the ticket was asked for.
+    for (const [name, value] of Object.entries(ticket.headers || {})) xhr.setRequestHeader(name, value);
     xhr.upload.onprogress = (e) => { if (e.lengthComputable) onProgress(e.loaded / e.total); };
     xhr.onload = () => {
       if (xhr.status >= 200 && xhr.status < 300) resolve();
@@ -92,7 +86,7 @@ function sendFile(ticket, file, onProgress) {
     xhr.onerror = () => reject(new Error('Network failure: the upload did not reach the storage. Check your connection and try again.'));
     xhr.ontimeout = () => reject(new Error('The upload took too long and was stopped. Please try again.'));
     xhr.onabort = () => reject(new Error('The upload was cancelled.'));
-    xhr.send(body);
+    xhr.send(file);
   });
 }
 

@@ -110,12 +110,32 @@ public sealed class UploadPageTests(BrowserFixture browser, S3Fixture s3)
                 s3Requests.Add(request.Method);
             }
         };
+        JsonElement? uploadTicket = null;
+        page.Response += async (_, response) =>
+        {
+            if (response.Request.Method == "POST" && response.Url.EndsWith("/uploads", StringComparison.Ordinal))
+            {
+                uploadTicket = JsonDocument.Parse(await response.TextAsync()).RootElement.Clone();
+            }
+        };
         await page.SetInputFilesAsync("#file", TestImages.PathOf("photo-cups.jpg"));
 
         Assert.Equal("done", await WaitForOutcomeAsync(page));
-        Assert.Contains("POST", s3Requests);
-        Assert.Equal(TestImages.Bytes("photo-cups.jpg"), await environment.ReadAsync(environment.SourceBucket, (await page.Locator("#key").TextContentAsync())!));
+        Assert.Contains("PUT", s3Requests);
+        var key = (await page.Locator("#key").TextContentAsync())!;
+        Assert.Equal(TestImages.Bytes("photo-cups.jpg"), await environment.ReadAsync(environment.SourceBucket, key));
         Assert.Equal(800, await page.EvalOnSelectorAsync<int>("#default-rendition", "img => img.naturalWidth"));
+
+        // The same ticket, sent again from the page (other bytes of the same size): S3 refuses it, 412.
+        var again = await page.EvaluateAsync<int>("""
+            async ticket => {
+              const body = new Uint8Array(ticket.length);
+              const response = await fetch(ticket.url, { method: 'PUT', headers: ticket.headers, body });
+              return response.status;
+            }
+            """, new { url = uploadTicket!.Value.GetProperty("uploadUrl").GetString(), headers = uploadTicket.Value.GetProperty("headers").Deserialize<Dictionary<string, string>>(), length = TestImages.Bytes("photo-cups.jpg").Length });
+        Assert.Equal(412, again);
+        Assert.Equal(TestImages.Bytes("photo-cups.jpg"), await environment.ReadAsync(environment.SourceBucket, key));
         await page.CloseAsync();
     }
 

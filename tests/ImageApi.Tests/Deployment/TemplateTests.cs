@@ -51,13 +51,13 @@ public sealed class TemplateTests
     }
 
     [Fact]
-    public void Source_bucket_lets_allowed_origins_post_and_aborts_incomplete_uploads()
+    public void Source_bucket_lets_allowed_origins_put_with_the_signed_headers_and_aborts_incomplete_uploads()
     {
         var properties = Properties("SourceBucket");
         var cors = properties.GetProperty("CorsConfiguration").GetProperty("CorsRules")[0];
         Assert.Equal("AllowedOrigins", cors.GetProperty("AllowedOrigins").GetProperty("Ref").GetString());
-        Assert.Equal(["POST"], cors.GetProperty("AllowedMethods").EnumerateArray().Select(m => m.GetString()));
-        Assert.Contains("*", cors.GetProperty("AllowedHeaders").EnumerateArray().Select(m => m.GetString()));
+        Assert.Equal(["PUT"], cors.GetProperty("AllowedMethods").EnumerateArray().Select(m => m.GetString()));
+        Assert.Equal(["content-type", "if-none-match"], cors.GetProperty("AllowedHeaders").EnumerateArray().Select(m => m.GetString()));
         var rule = properties.GetProperty("LifecycleConfiguration").GetProperty("Rules")[0];
         Assert.Equal(1, rule.GetProperty("AbortIncompleteMultipartUpload").GetProperty("DaysAfterInitiation").GetInt32());
     }

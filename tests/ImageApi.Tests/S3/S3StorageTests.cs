@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text;
-using System.Text.Json;
 using ImageApi.Tests.Infrastructure;
 
 namespace ImageApi.Tests.S3;
@@ -15,27 +14,23 @@ public sealed class S3StorageTests(S3Fixture fixture)
     private const string DefaultVariant = "w800-h800-inside-q80.webp";
 
     [Fact]
-    public async Task Full_flow_presigned_post_to_s3_event_default_rendition_on_demand_size_cached()
+    public async Task Full_flow_presigned_put_to_s3_event_default_rendition_on_demand_size_cached()
     {
         var environment = await fixture.CreateEnvironmentAsync();
         using var app = environment.CreateApp();
         var client = app.CreateClient();
         var original = TestImages.Bytes("photo-cups.jpg");
 
-        // 1. The ticket is a presigned S3 POST whose policy pins type and size.
+        // 1. The ticket is a presigned S3 PUT whose signature covers type, exact size and If-None-Match: *.
         var ticket = await client.RequestUploadAsync("photo-cups.jpg", "image/jpeg", original.Length);
-        Assert.Equal("POST", ticket.Method);
+        Assert.Equal("PUT", ticket.Method);
         Assert.StartsWith(fixture.Proxy.Url.ToString(), ticket.UploadUrl.ToString(), StringComparison.Ordinal);
-        Assert.Equal(ticket.Key, ticket.Fields["key"]);
-        Assert.Equal("image/jpeg", ticket.Fields["Content-Type"]);
-        var policy = JsonDocument.Parse(Convert.FromBase64String(ticket.Fields["Policy"])).RootElement;
-        var conditions = policy.GetProperty("conditions").EnumerateArray().Select(c => c.ToString()).ToList();
-        Assert.Contains($"[\"content-length-range\",1,{original.Length}]", conditions.Select(c => c.Replace(" ", "", StringComparison.Ordinal)));
-        Assert.Contains(conditions, c => c.Contains("Content-Type", StringComparison.Ordinal) && c.Contains("image/jpeg", StringComparison.Ordinal));
+        Assert.Equal("image/jpeg", ticket.Headers["Content-Type"]);
+        Assert.Equal("*", ticket.Headers["If-None-Match"]);
 
-        // 2. The browser's part: a multipart POST straight to S3. S3 stores exactly the bytes sent.
-        var posted = await PostToS3Async(ticket, original, "image/jpeg");
-        Assert.True(posted.IsSuccessStatusCode, $"{(int)posted.StatusCode} {await posted.Content.ReadAsStringAsync()}");
+        // 2. The browser's part: a PUT straight to S3 with the ticket's headers. S3 stores exactly the bytes sent.
+        var put = await PutToS3Async(ticket, original);
+        Assert.True(put.IsSuccessStatusCode, $"{(int)put.StatusCode} {await put.Content.ReadAsStringAsync()}");
         Assert.Equal(original, await environment.ReadAsync(environment.SourceBucket, ticket.Key));
 
         // 3. The ObjectCreated event S3 emitted, delivered to /events, makes the default rendition.
@@ -305,18 +300,12 @@ public sealed class S3StorageTests(S3Fixture fixture)
         Assert.Equal(HttpStatusCode.OK, small.StatusCode);
     }
 
-    private static async Task<HttpResponseMessage> PostToS3Async(Ticket ticket, byte[] bytes, string contentType)
+    private static async Task<HttpResponseMessage> PutToS3Async(Ticket ticket, byte[] bytes)
     {
         using var http = new HttpClient();
-        using var form = new MultipartFormDataContent();
-        foreach (var (name, value) in ticket.Fields)
-        {
-            form.Add(new StringContent(value), name);
-        }
-
-        var file = new ByteArrayContent(bytes);
-        file.Headers.ContentType = new(contentType);
-        form.Add(file, "file", "upload");
-        return await http.PostAsync(ticket.UploadUrl, form);
+        using var request = new HttpRequestMessage(HttpMethod.Put, ticket.UploadUrl) { Content = new ByteArrayContent(bytes) };
+        request.Content.Headers.ContentType = new(ticket.Headers["Content-Type"]);
+        request.Headers.TryAddWithoutValidation("If-None-Match", ticket.Headers["If-None-Match"]);
+        return await http.SendAsync(request);
     }
 }

@@ -1,0 +1,180 @@
+using System.Text.Json;
+using ImageApi.Tests.Infrastructure;
+
+namespace ImageApi.Tests.Deployment;
+
+/// <summary>The template's Rules, evaluated on parameter values as CloudFormation does before it creates anything.</summary>
+public sealed class TemplateRulesTests
+{
+    private static readonly JsonElement Template = JsonDocument.Parse(File.ReadAllText(Repository.PathOf("serverless.template"))).RootElement;
+
+    [Theory]
+    [InlineData("", "", false)]
+    [InlineData("a-transform-signing-key-of-at-least-32-chars", "", true)]
+    [InlineData("", "320,640", true)]
+    [InlineData("a-transform-signing-key-of-at-least-32-chars", "320,640", true)]
+    public void A_deployment_needs_a_signing_key_or_allowed_widths(string signingKey, string widths, bool deploys)
+    {
+        var values = Defaults();
+        values["TransformSigningKey"] = signingKey;
+        values["AllowedWidths"] = widths;
+        Assert.Equal(deploys, RulesHold(values));
+    }
+
+    [Fact]
+    public void Allowed_widths_reach_the_http_function()
+    {
+        var variable = Template.GetProperty("Resources").GetProperty("HttpFunction").GetProperty("Properties").GetProperty("Environment").GetProperty("Variables").GetProperty("Renditions__AllowedWidths");
+        Assert.Contains("\"AllowedWidths\"", variable.ToString(), StringComparison.Ordinal);
+        var pattern = new System.Text.RegularExpressions.Regex(Template.GetProperty("Parameters").GetProperty("AllowedWidths").GetProperty("AllowedPattern").GetString()!);
+        Assert.Matches(pattern, "320,640,960,1280");
+        Assert.Matches(pattern, "");
+        Assert.DoesNotMatch(pattern, "320, 640");
+        Assert.DoesNotMatch(pattern, "0");
+        Assert.DoesNotMatch(pattern, "320,,640");
+    }
+
+    [Fact]
+    public void The_dead_letter_queue_keeps_its_messages_when_the_stack_is_deleted_or_replaced()
+    {
+        var queue = Template.GetProperty("Resources").GetProperty("DeadLetterQueue");
+        Assert.Equal("Retain", queue.GetProperty("DeletionPolicy").GetString());
+        Assert.Equal("Retain", queue.GetProperty("UpdateReplacePolicy").GetString());
+    }
+
+    [Fact]
+    public void The_services_timeouts_end_before_the_http_functions()
+    {
+        var function = Template.GetProperty("Resources").GetProperty("HttpFunction").GetProperty("Properties");
+        var lambda = TimeSpan.FromSeconds(function.GetProperty("Timeout").GetInt32());
+        var environment = function.GetProperty("Environment").GetProperty("Variables");
+        var render = TimeSpan.Parse(environment.GetProperty("Limits__RenderTimeout").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+        var s3 = TimeSpan.Parse(environment.GetProperty("Storage__S3__Timeout").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+        var attempts = 1 + int.Parse(environment.GetProperty("Storage__S3__MaxRetries").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+
+        // A slow render, then S3 slow on every attempt, still answers 503 before Lambda kills the request.
+        Assert.True(render + (attempts * s3) < lambda, $"{render} + {attempts} × {s3} must end before the function's {lambda}");
+    }
+
+    [Fact]
+    public void Cloudfront_sends_the_origin_secret_the_http_function_requires()
+    {
+        var resources = Template.GetProperty("Resources");
+        var header = resources.GetProperty("Distribution").GetProperty("Properties").GetProperty("DistributionConfig").GetProperty("Origins")[0]
+            .GetProperty("OriginCustomHeaders").EnumerateArray().Single(h => h.GetProperty("HeaderName").GetString() == "X-Origin-Secret");
+        var required = resources.GetProperty("HttpFunction").GetProperty("Properties").GetProperty("Environment").GetProperty("Variables").GetProperty("Delivery__OriginSecret");
+        Assert.Equal(JsonSerializer.Serialize(header.GetProperty("HeaderValue")), JsonSerializer.Serialize(required));
+
+        // Given at deploy, or generated: the same value either way.
+        Assert.Contains("\"OriginSecret\"", required.ToString(), StringComparison.Ordinal);
+        Assert.Contains("resolve:secretsmanager:${GeneratedOriginSecret}", required.ToString(), StringComparison.Ordinal);
+        Assert.True(Template.GetProperty("Parameters").GetProperty("OriginSecret").GetProperty("NoEcho").GetBoolean());
+        Assert.Equal("GenerateOriginSecret", resources.GetProperty("GeneratedOriginSecret").GetProperty("Condition").GetString());
+
+        // The event function is invoked by S3, not through CloudFront: it must not require it.
+        Assert.False(resources.GetProperty("EventFunction").GetProperty("Properties").GetProperty("Environment").GetProperty("Variables").TryGetProperty("Delivery__OriginSecret", out _));
+    }
+
+    [Theory]
+    [InlineData("prod", true)]
+    [InlineData("v2", true)]
+    [InlineData("images", false)]
+    [InlineData("uploads", false)]
+    [InlineData("events", false)]
+    [InlineData("healthz", false)]
+    [InlineData("swagger", false)]
+    [InlineData("images2", true)]
+    public void The_stage_name_is_never_a_routes_first_segment(string stage, bool allowed)
+    {
+        // The adapter strips /<stage> from every path: a stage named like a route would eat the route.
+        var pattern = new System.Text.RegularExpressions.Regex(Template.GetProperty("Parameters").GetProperty("StageName").GetProperty("AllowedPattern").GetString()!);
+        Assert.Equal(allowed, pattern.IsMatch(stage));
+    }
+
+    [Fact]
+    public void The_cache_max_age_is_at_most_cloudfronts_maximum_ttl()
+    {
+        var maxTtl = Template.GetProperty("Resources").GetProperty("ImageCachePolicy").GetProperty("Properties").GetProperty("CachePolicyConfig").GetProperty("MaxTTL").GetInt64();
+        Assert.Equal(maxTtl, Template.GetProperty("Parameters").GetProperty("CacheMaxAgeSeconds").GetProperty("MaxValue").GetInt64());
+    }
+
+    [Theory]
+    [InlineData("ImageCachePolicy", "CachePolicyConfig")]
+    [InlineData("ImageOriginRequestPolicy", "OriginRequestPolicyConfig")]
+    [InlineData("ViewerRequestFunction", null)]
+    public void Global_cloudfront_names_include_the_region(string resource, string? config)
+    {
+        // CloudFront names are global to the account: the same stack in two regions must not collide.
+        var properties = Template.GetProperty("Resources").GetProperty(resource).GetProperty("Properties");
+        var name = (config is null ? properties : properties.GetProperty(config)).GetProperty("Name").GetProperty("Fn::Sub").GetString();
+        Assert.Contains("${AWS::StackName}", name, StringComparison.Ordinal);
+        Assert.Contains("${AWS::Region}", name, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_alarm_notifies_the_optional_topic_or_e_mail()
+    {
+        var resources = Template.GetProperty("Resources");
+        var alarms = resources.EnumerateObject().Where(r => r.Value.GetProperty("Type").GetString() == "AWS::CloudWatch::Alarm").ToList();
+        Assert.Equal(3, alarms.Count);
+        Assert.All(alarms, alarm =>
+        {
+            var actions = alarm.Value.GetProperty("Properties").GetProperty("AlarmActions").ToString();
+            Assert.Contains("AlarmTopicArn", actions, StringComparison.Ordinal);
+            Assert.Contains("AlarmEmailTopic", actions, StringComparison.Ordinal);
+        });
+        Assert.Equal("", Template.GetProperty("Parameters").GetProperty("AlarmTopicArn").GetProperty("Default").GetString());
+        Assert.Equal("CreateAlarmTopic", resources.GetProperty("AlarmEmailTopic").GetProperty("Condition").GetString());
+    }
+
+    [Fact]
+    public void The_http_api_answers_the_upload_preflight_for_the_allowed_origins()
+    {
+        var cors = Template.GetProperty("Resources").GetProperty("HttpApi").GetProperty("Properties").GetProperty("CorsConfiguration");
+        Assert.Equal("AllowedOrigins", cors.GetProperty("AllowOrigins").GetProperty("Ref").GetString());
+        Assert.Equal(["POST"], cors.GetProperty("AllowMethods").EnumerateArray().Select(m => m.GetString()));
+        Assert.Equal(["content-type", "x-api-key", "authorization"], cors.GetProperty("AllowHeaders").EnumerateArray().Select(m => m.GetString()));
+    }
+
+    [Fact]
+    public void The_event_function_may_invalidate_only_its_own_distribution()
+    {
+        var function = Template.GetProperty("Resources").GetProperty("EventFunction").GetProperty("Properties");
+        Assert.Equal("Distribution", function.GetProperty("Environment").GetProperty("Variables").GetProperty("Delivery__DistributionId").GetProperty("Ref").GetString());
+        var statement = function.GetProperty("Policies")[0].GetProperty("Statement").EnumerateArray()
+            .Single(s => s.GetProperty("Action").ToString().Contains("cloudfront:", StringComparison.Ordinal));
+        Assert.Equal(["cloudfront:CreateInvalidation"], statement.GetProperty("Action").EnumerateArray().Select(a => a.GetString()));
+        Assert.Equal("arn:${AWS::Partition}:cloudfront::${AWS::AccountId}:distribution/${Distribution}", statement.GetProperty("Resource")[0].GetProperty("Fn::Sub").GetString());
+    }
+
+    /// <summary>Parameter defaults, with what the upload-credentials rule needs to pass.</summary>
+    private static Dictionary<string, string> Defaults()
+    {
+        var values = Template.GetProperty("Parameters").EnumerateObject()
+            .ToDictionary(p => p.Name, p => p.Value.TryGetProperty("Default", out var d) ? d.ToString() : "");
+        values["AllowAnonymousUploads"] = "true";
+        return values;
+    }
+
+    private static bool RulesHold(Dictionary<string, string> values) =>
+        Template.GetProperty("Rules").EnumerateObject().All(rule =>
+            (rule.Value.TryGetProperty("RuleCondition", out var condition) && !Truth(condition, values))
+            || rule.Value.GetProperty("Assertions").EnumerateArray().All(a => Truth(a.GetProperty("Assert"), values)));
+
+    // The rule functions the template uses: Fn::Or, Fn::And, Fn::Not, Fn::Equals, Ref.
+    private static bool Truth(JsonElement e, Dictionary<string, string> values)
+    {
+        var (name, args) = e.EnumerateObject().Single() is var p ? (p.Name, p.Value) : default;
+        return name switch
+        {
+            "Fn::Or" => args.EnumerateArray().Any(a => Truth(a, values)),
+            "Fn::And" => args.EnumerateArray().All(a => Truth(a, values)),
+            "Fn::Not" => !Truth(args[0], values),
+            "Fn::Equals" => Value(args[0], values) == Value(args[1], values),
+            _ => throw new NotSupportedException(name),
+        };
+    }
+
+    private static string Value(JsonElement e, Dictionary<string, string> values) =>
+        e.ValueKind == JsonValueKind.String ? e.GetString()! : values[e.GetProperty("Ref").GetString()!];
+}

@@ -1,0 +1,64 @@
+using System.Net;
+using ImageApi.Tests.Infrastructure;
+using ImageApi.Tests.Uploads;
+
+namespace ImageApi.Tests.Images;
+
+/// <summary>
+/// The per-original cap (<c>Limits:MaxRenditionsPerOriginal</c>) cannot be used up against the sizes a
+/// site really uses: renditions whose every value is on the configured allowed lists are never refused.
+/// </summary>
+public sealed class RenditionQuotaTests
+{
+    [Fact]
+    public async Task Variations_that_use_up_the_cap_never_block_the_allow_listed_renditions()
+    {
+        using var app = new ImageApiFactory(new Dictionary<string, string?>
+        {
+            ["Limits:MaxRenditionsPerOriginal"] = "3",
+            ["Renditions:AllowedWidths:0"] = "320",
+            ["Renditions:AllowedWidths:1"] = "640",
+            ["Renditions:AllowedQualities:0"] = "70",
+            ["Renditions:AllowedFormats:0"] = "jpeg",
+            ["Renditions:AllowedFormats:1"] = "webp",
+        });
+        var client = app.CreateClient();
+        var original = TestImages.Bytes("photo-cups.jpg");
+        var ticket = await Tickets.RequestAsync(client, original.Length);
+        Assert.Equal(HttpStatusCode.OK, (await Tickets.PutAsync(client, ticket, original)).StatusCode);
+        var image = ticket.ImageUrl.AbsolutePath;
+
+        // An anonymous client varies what has no list (fit and h here) until the cap refuses it.
+        var refused = false;
+        for (var h = 101; h < 120 && !refused; h++)
+        {
+            var response = await client.GetAsync($"{image}?w=320&h={h}&fit=fill");
+            refused = response.StatusCode == HttpStatusCode.Forbidden;
+            Assert.True(refused || response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode}");
+        }
+
+        Assert.True(refused, "the cap never refused a variation");
+        Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync($"{image}?w=320&h=150")).StatusCode);
+
+        // The site's sizes, qualities and formats are still made.
+        foreach (var query in new[] { "w=640", "w=320", "w=320&q=70", "w=640&format=jpeg", "w=640&format=jpeg&q=70", "format=jpeg" })
+        {
+            var response = await client.GetAsync($"{image}?{query}");
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{query}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        }
+    }
+
+    [Theory]
+    [InlineData(320, null, "webp", 80, true)]
+    [InlineData(320, 200, "webp", 80, false)]
+    [InlineData(800, 800, "jpeg", 70, true)]
+    [InlineData(800, 800, "png", null, false)]
+    [InlineData(320, null, "webp", 50, false)]
+    [InlineData(400, null, "webp", 80, false)]
+    public void Allow_listed_means_every_value_is_a_default_or_on_its_list(int width, int? height, string format, int? quality, bool expected)
+    {
+        var defaults = new Processing.Transforms.RenditionDefaults { AllowedWidths = [320], AllowedQualities = [70], AllowedFormats = ["jpeg"] };
+        var spec = new Processing.Transforms.RenditionSpec(width, height, Processing.Transforms.FitMode.Inside, Processing.Formats.OutputFormats.Find(format)!, quality);
+        Assert.Equal(expected, ImageApi.Images.RenditionQuota.IsAllowListed(spec, defaults));
+    }
+}
