@@ -20,8 +20,14 @@ internal static class ApiClient
 
     public static Task<HttpResponseMessage> SendUploadAsync(this HttpClient client, Ticket ticket, byte[] bytes, string? contentType = null)
     {
+        // Exactly the ticket's headers, as the upload page sends them (Content-Type, and on S3 If-None-Match).
         var request = new HttpRequestMessage(new HttpMethod(ticket.Method), ticket.UploadUrl) { Content = new ByteArrayContent(bytes) };
         request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType ?? ticket.Headers["Content-Type"]);
+        foreach (var (name, value) in ticket.Headers.Where(h => !h.Key.Equals("Content-Type", StringComparison.OrdinalIgnoreCase)))
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
         return client.SendAsync(request);
     }
 
@@ -107,7 +113,7 @@ internal static class ApiClient
     }
 }
 
-public sealed record Ticket(string Key, Uri UploadUrl, string Method, Dictionary<string, string> Headers, Dictionary<string, string> Fields, DateTimeOffset ExpiresAt, Uri ImageUrl)
+public sealed record Ticket(string Key, Uri UploadUrl, string Method, Dictionary<string, string> Headers, DateTimeOffset ExpiresAt, Uri ImageUrl)
 {
     /// <summary>The image URL relative to the test server, plus a query.</summary>
     public string Image(string query = "") => ImageUrl.PathAndQuery + (query.Length > 0 ? "?" + query : "");

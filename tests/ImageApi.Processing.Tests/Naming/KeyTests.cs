@@ -2,7 +2,7 @@ using ImageApi.Processing.Formats;
 using ImageApi.Processing.Naming;
 using ImageApi.Processing.Transforms;
 
-namespace ImageApi.Processing.Tests;
+namespace ImageApi.Processing.Tests.Naming;
 
 public class KeyTests
 {

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using ImageApi.Processing.Transforms;
 
-namespace ImageApi.Processing.Tests;
+namespace ImageApi.Processing.Tests.Transforms;
 
 /// <summary>
 /// The parameter table, deploy/cloudfront/parameters.json, the CloudFront Function's generated block
@@ -11,7 +11,7 @@ namespace ImageApi.Processing.Tests;
 /// </summary>
 public class ParameterManifestTests
 {
-    private static readonly string Root = FindRoot();
+    private static readonly string Root = Repository.Root;
 
     private static string PathOf(string relative) => Path.Combine(Root, relative);
 
@@ -101,31 +101,6 @@ public class ParameterManifestTests
         }
     }
 
-    private static async Task<(int Exit, string Output)> RunSyncAsync(string root, string argument)
-    {
-        var start = new ProcessStartInfo("python3", [Path.Combine(root, "deploy", "sync-template.py"), argument])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = root,
-        };
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("python3 could not be started.");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await output + await error);
-    }
-
-    private static string FindRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "ImageApi.slnx")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("The tests must run inside the repository.");
-    }
+    private static Task<(int Exit, string Output)> RunSyncAsync(string root, string argument) =>
+        Repository.RunAsync("python3", [Path.Combine(root, "deploy", "sync-template.py"), argument], workingDirectory: root);
 }

@@ -2,7 +2,7 @@ using ImageApi.Processing.Naming;
 using ImageApi.Processing.Security;
 using ImageApi.Processing.Transforms;
 
-namespace ImageApi.Processing.Tests;
+namespace ImageApi.Processing.Tests.Security;
 
 public class TransformSignerTests
 {

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace ImageApi.Tests.Infrastructure;
+namespace ImageApi.TestSupport;
 
 /// <summary>The repository the tests run from, and the programs its scripts use.</summary>
 internal static class Repository
@@ -9,14 +9,15 @@ internal static class Repository
 
     public static string PathOf(params string[] parts) => Path.Combine([Root, .. parts]);
 
-    public static async Task<(int Exit, string Output)> RunAsync(string program, IEnumerable<string> arguments, string? stdin = null, TimeSpan? timeout = null)
+    /// <param name="workingDirectory">Where it runs; the repository's root unless given (a test's copy of it, say).</param>
+    public static async Task<(int Exit, string Output)> RunAsync(string program, IEnumerable<string> arguments, string? stdin = null, TimeSpan? timeout = null, string? workingDirectory = null)
     {
         var start = new ProcessStartInfo(program, arguments)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
-            WorkingDirectory = Root,
+            WorkingDirectory = workingDirectory ?? Root,
         };
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"{program} could not be started.");
         if (stdin is not null)

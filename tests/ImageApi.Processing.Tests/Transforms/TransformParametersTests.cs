@@ -1,7 +1,7 @@
 using ImageApi.Processing.Formats;
 using ImageApi.Processing.Transforms;
 
-namespace ImageApi.Processing.Tests;
+namespace ImageApi.Processing.Tests.Transforms;
 
 /// <summary>The parameter table itself: what the parser, the stored name, the signer and Swagger are made from.</summary>
 public class TransformParametersTests

@@ -1,6 +1,6 @@
 using ImageApi.Processing.Transforms;
 
-namespace ImageApi.Processing.Tests;
+namespace ImageApi.Processing.Tests.Transforms;
 
 public class FormatSupportTests
 {
