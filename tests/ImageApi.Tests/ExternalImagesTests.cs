@@ -157,10 +157,13 @@ public sealed class ExternalImagesTests : IClassFixture<ExternalImagesTests.Fixt
         var difference = cmyk.MeanAbsoluteDifference(rgb);
         Assert.True(difference < CmykTolerance, $"mean difference {difference:0.0}");
 
-        // The external CMYK sample renders the same with or without its embedded CMYK profile.
+        // The external CMYK sample's pixels with a profile go through that profile, not libvips' own
+        // press profile (which an untagged file gets): the two colourings differ. That each matches
+        // libvips' own conversion is checked in ImageApi.Processing.Tests (ExternalImagesTests).
         var (_, _, plain) = await _client.GetImageAsync($"/images/{Key("pillow-pil_sample_cmyk.jpg")}?format=png");
         var (_, _, tagged) = await _client.GetImageAsync($"/images/{Key("derived-pil_sample_cmyk-icc.jpg")}?format=png");
-        Assert.True(plain.MeanAbsoluteDifference(tagged) < CmykTolerance, $"mean difference {plain.MeanAbsoluteDifference(tagged):0.0}");
+        Assert.False(plain.HasAlpha || tagged.HasAlpha);
+        Assert.True(plain.MeanAbsoluteDifference(tagged) > 2, $"mean difference {plain.MeanAbsoluteDifference(tagged):0.0}: the embedded profile was not used");
     }
 
     // cmyk.jpg was made with ImageMagick's profile-less formula and is read back through libvips' press

@@ -19,7 +19,7 @@ public sealed class ImageRequestTests : IClassFixture<ImageRequestTests.Fixture>
     {
         // AVIF for format=auto is opt-in (Delivery:AutoAvifMaxPixels defaults to 0); these tests opt in
         // at 1,000,000 pixels, and one test below checks the default.
-        public ImageApiFactory Factory { get; } = new(new Dictionary<string, string?> { ["Limits:MaxSourceBytes"] = "1000000", ["Delivery:AutoAvifMaxPixels"] = "1000000" });
+        public ImageApiFactory Factory { get; } = new(new Dictionary<string, string?> { ["Limits:MaxSourceBytes"] = "1000000", ["Delivery:AutoAvifMaxPixels"] = "1000000", ["Uploads:KeyPrefix"] = "samples/" });
 
         public Fixture()
         {

@@ -46,7 +46,7 @@ public class TransformParserTests
     [InlineData("format=png", "format=png&q=20")]
     [InlineData("w=400", "w=400&sig=abc")]
     [InlineData("w=400", "w=400&exp=1800000000")]
-    [InlineData("format=avif", "format=AVIF&q=60")]
+    [InlineData("format=avif", "format=AVIF&q=55")]
     [InlineData("format=jpeg", "format=jpeg&q=80")]
     [InlineData("format=gif&w=10", "q=5&format=GIF&w=010")]
     public void Spelling_order_and_explicit_defaults_make_one_rendition(string a, string b) =>
