@@ -40,8 +40,10 @@ with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
             path = os.path.join(folder, name)
             info = zipfile.ZipInfo.from_file(path, os.path.relpath(path, source))
             info.compress_type = zipfile.ZIP_DEFLATED
-            # Keep the mode bits: Lambda must be able to execute run.sh.
-            info.external_attr = (os.stat(path).st_mode & 0xFFFF) << 16
+            # Modes are written, not copied: a checkout on Windows has no execute bits, and Lambda
+            # must be able to execute run.sh. Regular files: 0644; the handler script: 0755.
+            mode = 0o755 if os.path.relpath(path, source) == "run.sh" else 0o644
+            info.external_attr = (0o100000 | mode) << 16
             with open(path, "rb") as stream:
                 archive.writestr(info, stream.read())
 PY

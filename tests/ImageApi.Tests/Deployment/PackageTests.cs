@@ -54,6 +54,7 @@ public sealed class PackageTests
             // run.sh: executable, LF line endings, starts the app on the adapter's port.
             var run = zip.GetEntry("run.sh")!;
             Assert.Equal(0b111_101_101, (run.ExternalAttributes >> 16) & 0b111_111_111);
+            Assert.All(zip.Entries.Where(e => e.FullName != "run.sh"), e => Assert.Equal(0b110_100_100, (e.ExternalAttributes >> 16) & 0b111_111_111));
             using (var reader = new StreamReader(run.Open()))
             {
                 var script = await reader.ReadToEndAsync();
