@@ -316,11 +316,20 @@ public class ImagePipelineTests
     [Fact]
     public void Cancellation_stops_libvips_mid_image()
     {
-        // A 7000×7000 PNG takes far longer to decode than the 50 ms before the token fires.
+        // A 7000×7000 PNG takes far longer to decode than the 50 ms before the token fires. The token is
+        // cancelled by a thread of its own: a timer's callback waits for the thread pool, which the
+        // other tests running in parallel can keep busy for longer than the render takes.
         var big = Photos.Png(7000, 7000, 3, sixteenBit: false);
-        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(50));
+        using var cancel = new CancellationTokenSource();
+        var canceller = new Thread(() =>
+        {
+            Thread.Sleep(50);
+            cancel.Cancel();
+        });
         using var source = new MemoryStream(big);
+        canceller.Start();
         Assert.ThrowsAny<OperationCanceledException>(() => _pipeline.Render(source, Spec(4000, null, FitMode.Inside, OutputFormats.Png), null, cancel.Token));
+        canceller.Join();
     }
 
     internal static void AssertNear((int R, int G, int B) expected, (byte R, byte G, byte B, byte A) actual, int tolerance) =>

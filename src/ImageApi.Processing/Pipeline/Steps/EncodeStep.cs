@@ -1,4 +1,3 @@
-using ImageApi.Processing.Formats;
 using NetVips;
 
 namespace ImageApi.Processing.Pipeline.Steps;
@@ -19,15 +18,12 @@ public sealed class EncodeStep : IPipelineStep
             image.SetProgress(NoProgress.Instance, token);
         }
 
-        try
-        {
-            context.Output = context.Spec.Format.Encoder.Encode(image, context.Spec.Quality, context.Encoder);
-        }
-        catch (VipsException ex)
-        {
-            token.ThrowIfCancellationRequested();
-            throw SourceLoader.Undecodable(ex);
-        }
+        // A libvips failure here (the encoder pulls every lazy step's pixels) is mapped by ImagePipeline.Run.
+        context.Output = context.Spec.Format.Encoder.Encode(image, context.Spec.Quality, context.Encoder);
+
+        // libvips may notice the kill only after a saver's internal copy has run to the end; a
+        // cancelled render never yields output either way.
+        token.ThrowIfCancellationRequested();
     }
 
     // libvips only evaluates kill checks when a progress callback is attached.
