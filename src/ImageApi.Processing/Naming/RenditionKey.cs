@@ -38,8 +38,6 @@ public sealed record RenditionKey
         return key.StartsWith(prefix, StringComparison.Ordinal) && key.IndexOf('/', prefix.Length) < 0;
     }
 
-    /// <summary>The intermediate made at upload, from which later sizes are cut.</summary>
-    public static string IntermediateFor(SourceKey source) => PrefixFor(source) + "_intermediate.jpg";
 
     /// <summary>The service's own files beside the renditions (names starting with '_'): not renditions, never served as such.</summary>
     public static bool IsServiceFile(string key) => key.AsSpan(key.LastIndexOf('/') + 1).StartsWith("_", StringComparison.Ordinal);

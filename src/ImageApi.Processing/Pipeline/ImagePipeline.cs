@@ -69,8 +69,13 @@ public sealed class ImagePipeline
         var bytes = ReadAll(source);
         var info = SourceLoader.Inspect(bytes, _limits);
         var plan = Plan(plannedFrom ?? new Dimensions(info.Width, info.Height), spec);
-        var inspected = clock.Elapsed;
+        return RenderPlanned(bytes, info, spec, plan, clock, cancellationToken);
+    }
 
+    /// <summary>Every step, from the bytes to the encoded rendition, for a plan already made (<paramref name="clock"/> started before inspecting).</summary>
+    private RenderedImage RenderPlanned(byte[] bytes, SourceImageInfo info, RenditionSpec spec, ResizePlan plan, Stopwatch clock, CancellationToken cancellationToken)
+    {
+        var inspected = clock.Elapsed;
         using var lease = _budget.Acquire(Estimate(info, plan), cancellationToken);
         using var context = new PipelineContext(bytes, info, spec, plan, _encoder, cancellationToken);
         Run(_prepare, context);
@@ -103,12 +108,7 @@ public sealed class ImagePipeline
         var intermediatePlan = max == 0 ? default : ResizePlan.For(info.Width, info.Height, intermediateSpec, int.MaxValue, int.MaxValue);
         if (max == 0 || (info.Width <= max && info.Height <= max) || !Fits(plan, new Dimensions(intermediatePlan.Width, intermediatePlan.Height)))
         {
-            using var direct = _budget.Acquire(Estimate(info, plan), cancellationToken);
-            using var context = new PipelineContext(bytes, info, spec, plan, _encoder, cancellationToken);
-            Run(_prepare, context);
-            Run(_finish, context);
-            var only = new RenderedImage(context.Output!, spec.Format, plan.Width, plan.Height, new RenderTimings(inspected, clock.Elapsed - inspected)) { Source = info };
-            return new RenditionWithIntermediate(info, only, null);
+            return new RenditionWithIntermediate(info, RenderPlanned(bytes, info, spec, plan, clock, cancellationToken), null);
         }
 
         using var lease = _budget.Acquire(Estimate(info, intermediatePlan), cancellationToken);

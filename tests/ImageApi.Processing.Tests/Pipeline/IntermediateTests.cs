@@ -22,7 +22,7 @@ public class IntermediateTests(Xunit.Abstractions.ITestOutputHelper output)
     [Fact]
     public void A_large_opaque_original_gets_a_jpeg_intermediate_and_the_rendition_from_one_decode()
     {
-        var first = First(Photos.Large());
+        var first = First(GeneratedImages.LargePhoto());
         Assert.NotNull(first.Intermediate);
         Assert.Equal((1600, 1000), (first.Intermediate.Width, first.Intermediate.Height));
         Assert.Equal("jpeg", Decoded.From(first.Intermediate.Content).Format);
@@ -49,7 +49,7 @@ public class IntermediateTests(Xunit.Abstractions.ITestOutputHelper output)
     [Fact]
     public void A_rendition_larger_than_the_intermediate_is_made_from_the_original_without_one()
     {
-        var first = First(Photos.Large(), new RenditionSpec(2000, null, FitMode.Inside, OutputFormats.Webp, 80));
+        var first = First(GeneratedImages.LargePhoto(), new RenditionSpec(2000, null, FitMode.Inside, OutputFormats.Webp, 80));
         Assert.Null(first.Intermediate);
         Assert.Equal((2000, 1250), (first.Rendition.Width, first.Rendition.Height));
     }
@@ -76,7 +76,7 @@ public class IntermediateTests(Xunit.Abstractions.ITestOutputHelper output)
     public void Renditions_from_the_intermediate_match_the_direct_path(int width, int? height, FitMode fit, string formatName)
     {
         var format = OutputFormats.Find(formatName)!;
-        var original = Photos.Large();
+        var original = GeneratedImages.LargePhoto();
         var first = First(original);
         var spec = new RenditionSpec(width, height, fit, format, format.IsLossy ? 80 : null);
         var source = new Dimensions(first.Source.Width, first.Source.Height);

@@ -5,9 +5,6 @@ namespace ImageApi.Processing.Tests.Pipeline;
 /// <summary>Larger originals made from the committed photos, for tests that need multi-megapixel files.</summary>
 internal static class Photos
 {
-    /// <summary>A real photo at 2560×1600 (the cups photo scaled back up to its wallpaper size).</summary>
-    public static byte[] Large() => Scaled("photo-cups.jpg", 2560, 1600);
-
     public static byte[] Scaled(string name, int width, int height, int? orientation = null)
     {
         using var image = Image.JpegloadBuffer(TestImages.Bytes(name));

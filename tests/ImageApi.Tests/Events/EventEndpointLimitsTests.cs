@@ -25,8 +25,8 @@ public sealed class EventEndpointLimitsTests
     public async Task Without_the_endpoint_an_upload_still_makes_the_default_rendition()
     {
         using var factory = new ImageApiFactory();
-        await HardeningSupport.UploadTestImageAsync(factory.CreateClient(), "photo-cups.jpg", "image/jpeg");
-        var file = await HardeningSupport.WaitForFileAsync(Path.Combine(factory.DestinationRoot, "processed"), "*.webp");
+        await factory.CreateClient().UploadAsync("photo-cups.jpg", "image/jpeg");
+        var file = await ApiClient.WaitForFileAsync(Path.Combine(factory.DestinationRoot, "processed"), "*.webp", TimeSpan.FromSeconds(30));
         Assert.True(new FileInfo(file).Length > 0);
     }
 
@@ -43,7 +43,7 @@ public sealed class EventEndpointLimitsTests
     {
         using var factory = new ImageApiFactory(new Dictionary<string, string?> { ["Events:Enabled"] = "true" });
         var response = await factory.CreateClient().PostAsync("/events", Json(Records(101)));
-        await HardeningSupport.AssertProblemAsync(response, HttpStatusCode.BadRequest);
+        await response.ReadProblemAsync(HttpStatusCode.BadRequest);
     }
 
     [Theory]
@@ -56,7 +56,7 @@ public sealed class EventEndpointLimitsTests
         HttpContent content = withLength ? Json(body) : new StreamContent(new NonSeekable(Encoding.UTF8.GetBytes(body)));
         content.Headers.ContentType = new("application/json");
         var response = await factory.CreateClient().PostAsync("/events", content);
-        await HardeningSupport.AssertProblemAsync(response, HttpStatusCode.RequestEntityTooLarge);
+        await response.ReadProblemAsync(HttpStatusCode.RequestEntityTooLarge);
     }
 
     /// <summary>A body of unknown length (sent chunked).</summary>

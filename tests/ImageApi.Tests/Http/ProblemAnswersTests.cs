@@ -25,7 +25,7 @@ public sealed class ProblemAnswersTests : IDisposable
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/images/uploads/2026/no-such-image.jpg");
         request.Headers.TryAddWithoutValidation("Accept", accept);
-        var problem = await HardeningSupport.AssertProblemAsync(await _factory.CreateClient().SendAsync(request), HttpStatusCode.NotFound);
+        var problem = await (await _factory.CreateClient().SendAsync(request)).ReadProblemAsync(HttpStatusCode.NotFound);
         Assert.Equal("urn:imageapi:problem:source-not-found", problem.GetProperty("type").GetString());
         Assert.DoesNotContain(_factory.Logs, line => line.StartsWith("Error", StringComparison.Ordinal));
     }
@@ -36,8 +36,8 @@ public sealed class ProblemAnswersTests : IDisposable
     {
         var client = _factory.CreateClient();
         client.DefaultRequestHeaders.TryAddWithoutValidation("Accept", accept);
-        await HardeningSupport.AssertProblemAsync(await client.GetAsync("/images/uploads/a.jpg?w=0"), HttpStatusCode.BadRequest);
-        await HardeningSupport.AssertProblemAsync(await client.GetAsync("/no-such-page"), HttpStatusCode.NotFound);
+        await (await client.GetAsync("/images/uploads/a.jpg?w=0")).ReadProblemAsync(HttpStatusCode.BadRequest);
+        await (await client.GetAsync("/no-such-page")).ReadProblemAsync(HttpStatusCode.NotFound);
     }
 
     [Theory]
@@ -50,7 +50,7 @@ public sealed class ProblemAnswersTests : IDisposable
         var body = new { fileName = "a.jpg", contentType = "image/jpeg", contentLength = 10 };
         Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync("/uploads", body)).StatusCode);
         var limited = await client.PostAsJsonAsync("/uploads", body);
-        await HardeningSupport.AssertProblemAsync(limited, HttpStatusCode.TooManyRequests);
+        await limited.ReadProblemAsync(HttpStatusCode.TooManyRequests);
         Assert.NotNull(limited.Headers.RetryAfter);
     }
 
@@ -60,7 +60,7 @@ public sealed class ProblemAnswersTests : IDisposable
     public async Task An_expiry_past_the_last_representable_second_is_a_400_naming_exp(string exp)
     {
         var response = await _factory.CreateClient().GetAsync($"/images/uploads/a.jpg?w=100&exp={exp}");
-        var problem = await HardeningSupport.AssertProblemAsync(response, HttpStatusCode.BadRequest);
+        var problem = await response.ReadProblemAsync(HttpStatusCode.BadRequest);
         Assert.True(problem.GetProperty("errors").TryGetProperty("exp", out _), problem.ToString());
     }
 
@@ -69,6 +69,6 @@ public sealed class ProblemAnswersTests : IDisposable
     {
         // Parsed (not a 400): the original is missing, so a 404.
         var response = await _factory.CreateClient().GetAsync("/images/uploads/a.jpg?w=100&exp=253402300799");
-        await HardeningSupport.AssertProblemAsync(response, HttpStatusCode.NotFound);
+        await response.ReadProblemAsync(HttpStatusCode.NotFound);
     }
 }

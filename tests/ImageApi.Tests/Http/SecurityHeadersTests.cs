@@ -29,7 +29,8 @@ public sealed class SecurityHeadersTests : IDisposable
     public async Task A_stored_image_says_nosniff()
     {
         var client = _factory.CreateClient();
-        var (_, path) = await HardeningSupport.UploadTestImageAsync(client, "photo-cups.jpg", "image/jpeg");
+        var uploaded = await client.UploadAsync("photo-cups.jpg", "image/jpeg");
+        var path = uploaded.ImageUrl.AbsolutePath;
         var response = await client.GetAsync(path);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(["nosniff"], response.Headers.GetValues("X-Content-Type-Options"));

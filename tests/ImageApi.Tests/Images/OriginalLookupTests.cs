@@ -26,7 +26,7 @@ public sealed class OriginalLookupTests : IDisposable
         using var app = _factory.Counting(calls);
         var client = app.CreateClient();
         client.DefaultRequestHeaders.TryAddWithoutValidation("Accept", "image/jpeg");
-        await HardeningSupport.AssertProblemAsync(await client.GetAsync("/images/uploads/2026/bogus/none.jpg" + query), HttpStatusCode.NotFound);
+        await (await client.GetAsync("/images/uploads/2026/bogus/none.jpg" + query)).ReadProblemAsync(HttpStatusCode.NotFound);
         Assert.Equal(["source HEAD uploads/2026/bogus/none.jpg"], calls.All);
     }
 
@@ -34,8 +34,9 @@ public sealed class OriginalLookupTests : IDisposable
     public async Task Format_auto_after_an_upload_reads_no_byte_of_the_original()
     {
         var client = _factory.CreateClient();
-        var (key, path) = await HardeningSupport.UploadTestImageAsync(client, "photo-cups.jpg", "image/jpeg");
-        await HardeningSupport.WaitForFileAsync(Path.Combine(_factory.DestinationRoot, "processed"), "_source.json");
+        var uploaded = await client.UploadAsync("photo-cups.jpg", "image/jpeg");
+        var (key, path) = (uploaded.Key, uploaded.ImageUrl.AbsolutePath);
+        await ApiClient.WaitForFileAsync(Path.Combine(_factory.DestinationRoot, "processed"), "_source.json", TimeSpan.FromSeconds(30));
         var readAtUpload = _factory.OriginalBytesRead;
         Assert.True(readAtUpload > 0);
 
@@ -55,8 +56,9 @@ public sealed class OriginalLookupTests : IDisposable
     public async Task Format_auto_for_a_client_without_webp_reads_the_facts_not_the_original_once_its_rendition_exists()
     {
         var client = _factory.CreateClient();
-        var (_, path) = await HardeningSupport.UploadTestImageAsync(client, "photo-cups.jpg", "image/jpeg");
-        await HardeningSupport.WaitForFileAsync(Path.Combine(_factory.DestinationRoot, "processed"), "_source.json");
+        var uploaded = await client.UploadAsync("photo-cups.jpg", "image/jpeg");
+        var path = uploaded.ImageUrl.AbsolutePath;
+        await ApiClient.WaitForFileAsync(Path.Combine(_factory.DestinationRoot, "processed"), "_source.json", TimeSpan.FromSeconds(30));
         using (var first = new HttpRequestMessage(HttpMethod.Get, path + "?w=200&format=auto"))
         {
             first.Headers.TryAddWithoutValidation("Accept", "image/jpeg");

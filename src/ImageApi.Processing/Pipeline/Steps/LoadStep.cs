@@ -14,7 +14,7 @@ public sealed class LoadStep(bool shrinkOnLoad) : IPipelineStep
         var source = context.Source;
         var (width, height) = context.ScaledSizeAsStored;
         var shrink = shrinkOnLoad ? ShrinkFor(source.Format, source.StoredWidth, source.StoredHeight, width, height) : 1;
-        context.Image = SourceLoader.Translate(() => SourceLoader.Open(context.Bytes, source.Format, shrink));
+        context.Image = SourceLoader.Open(context.Bytes, source.Format, shrink);
     }
 
     /// <summary>The largest factor that leaves the decoded image at least as large as needed (libjpeg rounds up).</summary>
