@@ -147,6 +147,38 @@ public sealed class TemplateRulesTests
         Assert.Equal("arn:${AWS::Partition}:cloudfront::${AWS::AccountId}:distribution/${Distribution}", statement.GetProperty("Resource")[0].GetProperty("Fn::Sub").GetString());
     }
 
+    [Theory]
+    [InlineData("x86_64", "", "", "arn:aws:lambda:eu-west-1:753240598075:layer:LambdaAdapterLayerX86:30")]
+    [InlineData("arm64", "", "", "arn:aws:lambda:eu-west-1:753240598075:layer:LambdaAdapterLayerArm64:30")]
+    [InlineData("x86_64", "arn:aws:lambda:eu-west-1:111122223333:layer:MyAdapter:4", "", "arn:aws:lambda:eu-west-1:111122223333:layer:MyAdapter:4")]
+    [InlineData("arm64", "arn:aws:lambda:eu-west-1:111122223333:layer:MyAdapter:4", "", "arn:aws:lambda:eu-west-1:753240598075:layer:LambdaAdapterLayerArm64:30")]
+    [InlineData("arm64", "", "arn:aws:lambda:eu-west-1:111122223333:layer:MyArmAdapter:2", "arn:aws:lambda:eu-west-1:111122223333:layer:MyArmAdapter:2")]
+    public void The_adapter_layer_is_a_parameter_per_architecture_with_a_stable_default(string architecture, string x86, string arm64, string expected)
+    {
+        var values = Defaults();
+        values["Architecture"] = architecture;
+        values["AdapterLayerArnX86"] = x86;
+        values["AdapterLayerArnArm64"] = arm64;
+        values["AWS::Region"] = "eu-west-1";
+        values["AWS::Partition"] = "aws";
+        var layers = Template.GetProperty("Globals").GetProperty("Function").GetProperty("Layers");
+        Assert.Equal(expected, Resolve(Assert.Single(layers.EnumerateArray()), values));
+    }
+
+    [Fact]
+    public void Adapter_layer_parameters_take_a_layer_version_arn_or_nothing()
+    {
+        foreach (var name in new[] { "AdapterLayerArnX86", "AdapterLayerArnArm64" })
+        {
+            var pattern = new System.Text.RegularExpressions.Regex(Template.GetProperty("Parameters").GetProperty(name).GetProperty("AllowedPattern").GetString()!);
+            Assert.Matches(pattern, "");
+            Assert.Matches(pattern, "arn:aws-cn:lambda:cn-north-1:041581134020:layer:LambdaAdapterLayerX86:30");
+            Assert.DoesNotMatch(pattern, "arn:aws:lambda:eu-west-1:753240598075:layer:LambdaAdapterLayerX86");
+            Assert.DoesNotMatch(pattern, "30");
+            Assert.DoesNotMatch(pattern, "arn:aws:s3:::bucket");
+        }
+    }
+
     /// <summary>Parameter defaults, with what the upload-credentials rule needs to pass.</summary>
     private static Dictionary<string, string> Defaults()
     {
@@ -160,6 +192,23 @@ public sealed class TemplateRulesTests
         Template.GetProperty("Rules").EnumerateObject().All(rule =>
             (rule.Value.TryGetProperty("RuleCondition", out var condition) && !Truth(condition, values))
             || rule.Value.GetProperty("Assertions").EnumerateArray().All(a => Truth(a.GetProperty("Assert"), values)));
+
+    /// <summary>A property value as CloudFormation resolves it: Fn::If on the template's Conditions, Fn::Sub, Ref.</summary>
+    private static string Resolve(JsonElement e, Dictionary<string, string> values)
+    {
+        if (e.ValueKind == JsonValueKind.String)
+        {
+            return e.GetString()!;
+        }
+        var (name, args) = e.EnumerateObject().Single() is var p ? (p.Name, p.Value) : default;
+        return name switch
+        {
+            "Fn::If" => Resolve(Truth(Template.GetProperty("Conditions").GetProperty(args[0].GetString()!), values) ? args[1] : args[2], values),
+            "Fn::Sub" => System.Text.RegularExpressions.Regex.Replace(args.GetString()!, @"\$\{([^}]+)\}", m => values[m.Groups[1].Value]),
+            "Ref" => values[args.GetString()!],
+            _ => throw new NotSupportedException(name),
+        };
+    }
 
     // The rule functions the template uses: Fn::Or, Fn::And, Fn::Not, Fn::Equals, Ref.
     private static bool Truth(JsonElement e, Dictionary<string, string> values)

@@ -30,7 +30,7 @@ public sealed class TemplateTests
     public void Parameters_cover_what_differs_per_deployment()
     {
         var parameters = Template.GetProperty("Parameters").EnumerateObject().Select(p => p.Name).ToHashSet();
-        Assert.Subset(parameters, new HashSet<string> { "StageName", "AllowedOrigins", "AdapterLayerVersion", "Architecture", "MemorySize", "CacheMaxAgeSeconds", "BucketNamePrefix" });
+        Assert.Subset(parameters, new HashSet<string> { "StageName", "AllowedOrigins", "AdapterLayerArnX86", "AdapterLayerArnArm64", "Architecture", "MemorySize", "CacheMaxAgeSeconds", "BucketNamePrefix" });
         Assert.Equal(["x86_64", "arm64"], Template.GetProperty("Parameters").GetProperty("Architecture").GetProperty("AllowedValues").EnumerateArray().Select(v => v.GetString()));
     }
 
