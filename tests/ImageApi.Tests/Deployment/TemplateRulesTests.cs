@@ -179,12 +179,71 @@ public sealed class TemplateRulesTests
         }
     }
 
-    /// <summary>Parameter defaults, with what the upload-credentials rule needs to pass.</summary>
+    [Theory]
+    [InlineData("", "", "", true)]
+    [InlineData("images-origin.example.com", Certificate, "", true)]
+    [InlineData("images-origin.example.com", Certificate, "Z0123456789ABCDEFGHIJ", true)]
+    [InlineData("images-origin.example.com", "", "", false)]
+    [InlineData("", Certificate, "", false)]
+    [InlineData("", "", "Z0123456789ABCDEFGHIJ", false)]
+    public void An_origin_domain_needs_its_certificate(string domain, string certificate, string zone, bool deploys)
+    {
+        var values = Defaults();
+        values["OriginDomainName"] = domain;
+        values["OriginCertificateArn"] = certificate;
+        values["OriginHostedZoneId"] = zone;
+        Assert.Equal(deploys, RulesHold(values));
+    }
+
+    [Fact]
+    public void With_an_origin_domain_cloudfront_uses_it_and_the_execute_api_endpoint_is_disabled()
+    {
+        var values = Defaults();
+        values["OriginDomainName"] = "images-origin.example.com";
+        values["OriginCertificateArn"] = Certificate;
+        Assert.True(RulesHold(values));
+        var resources = Template.GetProperty("Resources");
+        Assert.Equal("true", Resolve(resources.GetProperty("HttpApi").GetProperty("Properties").GetProperty("DisableExecuteApiEndpoint"), values));
+        var origin = resources.GetProperty("Distribution").GetProperty("Properties").GetProperty("DistributionConfig").GetProperty("Origins")[0];
+        Assert.Equal("images-origin.example.com", Resolve(origin.GetProperty("DomainName"), values));
+        Assert.Null(Resolve(origin.GetProperty("OriginPath"), values));
+        // The mapping has no key, so the stage is not in the path CloudFront sends.
+        var mapping = resources.GetProperty("OriginApiMapping");
+        Assert.True(Holds(mapping.GetProperty("Condition").GetString()!, values));
+        Assert.False(mapping.GetProperty("Properties").TryGetProperty("ApiMappingKey", out _));
+        Assert.Equal("HttpApi.Stage", mapping.GetProperty("Properties").GetProperty("Stage").GetProperty("Ref").GetString());
+        Assert.Equal("REGIONAL", resources.GetProperty("OriginDomain").GetProperty("Properties").GetProperty("DomainNameConfigurations")[0].GetProperty("EndpointType").GetString());
+        // Without a hosted zone the operator points a CNAME at OriginTarget; with one the stack makes A and AAAA.
+        Assert.False(Holds("CreateOriginRecords", values));
+        values["OriginHostedZoneId"] = "Z0123456789ABCDEFGHIJ";
+        Assert.True(Holds("CreateOriginRecords", values));
+        Assert.Equal(["A", "AAAA"], new[] { "OriginRecordIPv4", "OriginRecordIPv6" }.Select(r => resources.GetProperty(r).GetProperty("Properties").GetProperty("Type").GetString()));
+    }
+
+    [Fact]
+    public void Without_an_origin_domain_cloudfront_uses_the_execute_api_endpoint_under_the_stage()
+    {
+        var values = Defaults();
+        values["HttpApi"] = "a1b2c3d4e5";
+        values["AWS::Region"] = "eu-west-1";
+        values["AWS::URLSuffix"] = "amazonaws.com";
+        var resources = Template.GetProperty("Resources");
+        Assert.Equal("false", Resolve(resources.GetProperty("HttpApi").GetProperty("Properties").GetProperty("DisableExecuteApiEndpoint"), values));
+        var origin = resources.GetProperty("Distribution").GetProperty("Properties").GetProperty("DistributionConfig").GetProperty("Origins")[0];
+        Assert.Equal("a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com", Resolve(origin.GetProperty("DomainName"), values));
+        Assert.Equal("/prod", Resolve(origin.GetProperty("OriginPath"), values));
+        Assert.False(Holds("HasOriginDomain", values));
+    }
+
+    private const string Certificate = "arn:aws:acm:eu-west-1:111122223333:certificate/0123abcd-4567-89ef-0123-456789abcdef";
+
+    /// <summary>Parameter defaults, with what the upload-credentials and transform-limit rules need to pass.</summary>
     private static Dictionary<string, string> Defaults()
     {
         var values = Template.GetProperty("Parameters").EnumerateObject()
             .ToDictionary(p => p.Name, p => p.Value.TryGetProperty("Default", out var d) ? d.ToString() : "");
         values["AllowAnonymousUploads"] = "true";
+        values["AllowedWidths"] = "320,640";
         return values;
     }
 
@@ -193,24 +252,31 @@ public sealed class TemplateRulesTests
             (rule.Value.TryGetProperty("RuleCondition", out var condition) && !Truth(condition, values))
             || rule.Value.GetProperty("Assertions").EnumerateArray().All(a => Truth(a.GetProperty("Assert"), values)));
 
-    /// <summary>A property value as CloudFormation resolves it: Fn::If on the template's Conditions, Fn::Sub, Ref.</summary>
-    private static string Resolve(JsonElement e, Dictionary<string, string> values)
+    /// <summary>
+    /// A property value as CloudFormation resolves it (Fn::If on the template's Conditions, Fn::Sub, Ref);
+    /// null for AWS::NoValue, "true"/"false" for booleans.
+    /// </summary>
+    private static string? Resolve(JsonElement e, Dictionary<string, string> values)
     {
-        if (e.ValueKind == JsonValueKind.String)
+        if (e.ValueKind is JsonValueKind.String or JsonValueKind.True or JsonValueKind.False)
         {
-            return e.GetString()!;
+            return e.ValueKind == JsonValueKind.String ? e.GetString()! : e.ValueKind == JsonValueKind.True ? "true" : "false";
         }
         var (name, args) = e.EnumerateObject().Single() is var p ? (p.Name, p.Value) : default;
         return name switch
         {
-            "Fn::If" => Resolve(Truth(Template.GetProperty("Conditions").GetProperty(args[0].GetString()!), values) ? args[1] : args[2], values),
+            "Fn::If" => Resolve(Holds(args[0].GetString()!, values) ? args[1] : args[2], values),
             "Fn::Sub" => System.Text.RegularExpressions.Regex.Replace(args.GetString()!, @"\$\{([^}]+)\}", m => values[m.Groups[1].Value]),
+            "Ref" when args.GetString() == "AWS::NoValue" => null,
             "Ref" => values[args.GetString()!],
             _ => throw new NotSupportedException(name),
         };
     }
 
-    // The rule functions the template uses: Fn::Or, Fn::And, Fn::Not, Fn::Equals, Ref.
+    private static bool Holds(string condition, Dictionary<string, string> values) =>
+        Truth(Template.GetProperty("Conditions").GetProperty(condition), values);
+
+    // The rule and condition functions the template uses: Fn::Or, Fn::And, Fn::Not, Fn::Equals, Condition, Ref.
     private static bool Truth(JsonElement e, Dictionary<string, string> values)
     {
         var (name, args) = e.EnumerateObject().Single() is var p ? (p.Name, p.Value) : default;
@@ -220,6 +286,7 @@ public sealed class TemplateRulesTests
             "Fn::And" => args.EnumerateArray().All(a => Truth(a, values)),
             "Fn::Not" => !Truth(args[0], values),
             "Fn::Equals" => Value(args[0], values) == Value(args[1], values),
+            "Condition" => Holds(args.GetString()!, values),
             _ => throw new NotSupportedException(name),
         };
     }
