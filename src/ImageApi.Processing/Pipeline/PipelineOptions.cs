@@ -22,7 +22,12 @@ public sealed class PipelineOptions
     public int IntermediateMaxDimension { get; set; } = 1600;
 
     /// <summary>Quality of the intermediate (JPEG for opaque originals, WebP with lossless alpha for the others).</summary>
-    public int IntermediateQuality { get; set; } = 90;
+    /// <remarks>
+    /// 95, not 90: sizes cut from a q90 intermediate were 2.1–2.3 % larger than sharp's from the original
+    /// (the q90 artefacts cost the second encoder bytes); at q95 1.3–1.9 %. The intermediate is stored
+    /// once and its bytes cost storage; a rendition's bytes are paid on every view.
+    /// </remarks>
+    public int IntermediateQuality { get; set; } = 95;
 
     /// <summary>Shrink on load: JPEGs decoded at 1/2, 1/4 or 1/8 scale and WebPs scaled while decoded when the output is that much smaller.</summary>
     public bool ShrinkOnLoad { get; set; } = true;
