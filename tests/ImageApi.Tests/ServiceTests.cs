@@ -79,6 +79,8 @@ public sealed class ServiceTests
     [InlineData("Uploads:AllowedContentTypes:0", "image/bmp", "Uploads:AllowedContentTypes")]
     [InlineData("Delivery:CacheMaxAgeSeconds", "-1", "Delivery:CacheMaxAgeSeconds")]
     [InlineData("Storage:FileRoot", " ", "Storage:FileRoot")]
+    [InlineData("Events:Workers", "0", "Events:Workers must be from 1 to 256")]
+    [InlineData("Events:QueueCapacity", "0", "Events:QueueCapacity must be from 1 to 1000000")]
     [InlineData("Storage:Provider", "S3", "Storage:S3:SourceBucket must be an S3 bucket name")]
     [InlineData("Storage:S3:SourceBucket", "Bad_Bucket", "Storage:S3:SourceBucket must be an S3 bucket name")]
     [InlineData("Storage:S3:DestinationBucket", "originals", "Storage:S3:DestinationBucket must differ")]

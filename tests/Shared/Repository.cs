@@ -45,22 +45,8 @@ internal static class Repository
     /// <summary>Runs the built app with settings as environment variables until it exits (it should, at once).</summary>
     public static async Task<(int Exit, string Output)> RunAppUntilExitAsync(IDictionary<string, string?> settings)
     {
-        var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
-        var app = PathOf("src", "ImageApi", "bin", configuration, "net10.0");
         var root = Path.Combine(Path.GetTempPath(), "imageapi-startup-" + Guid.NewGuid().ToString("N"));
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(app, "ImageApi.dll"), "--urls", "http://127.0.0.1:0"])
-        {
-            WorkingDirectory = app,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        start.Environment["Storage__FileRoot"] = root;
-        foreach (var (name, value) in settings)
-        {
-            start.Environment[name.Replace(":", "__", StringComparison.Ordinal)] = value;
-        }
-
+        var start = AppStartInfo(root, "http://127.0.0.1:0", settings);
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
@@ -83,6 +69,27 @@ internal static class Repository
         }
 
         return (process.ExitCode, await output + await error);
+    }
+
+    /// <summary>How to start the built app (as users run it: a process, in Production) on a folder store at <paramref name="root"/>.</summary>
+    public static ProcessStartInfo AppStartInfo(string root, string urls, IDictionary<string, string?> settings)
+    {
+        var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
+        var app = PathOf("src", "ImageApi", "bin", configuration, "net10.0");
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(app, "ImageApi.dll"), "--urls", urls])
+        {
+            WorkingDirectory = app,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["Storage__FileRoot"] = root;
+        foreach (var (name, value) in settings)
+        {
+            start.Environment[name.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        return start;
     }
 
     private static string FindRoot()

@@ -68,4 +68,15 @@ public sealed class EventsOptions
     public const int MaxRecords = 100;
 
     public bool IsEnabled(StorageProvider provider) => Enabled ?? provider == StorageProvider.S3;
+
+    /// <summary>
+    /// The folder store's upload events handled at once (default rendition made at upload). Unset: the
+    /// number of cores.
+    /// </summary>
+    public int? Workers { get; set; }
+
+    /// <summary>Events the folder store's in-memory queue holds; more wait in its journal, never the upload.</summary>
+    public int QueueCapacity { get; set; } = 1024;
+
+    public int EffectiveWorkers => Workers ?? Environment.ProcessorCount;
 }

@@ -27,7 +27,7 @@ public static class ImageApiServices
                 }
             });
         AddValidated<DeliveryOptions>(services, DeliveryOptions.Section);
-        services.AddOptions<EventsOptions>().BindConfiguration(EventsOptions.Section).ValidateOnStart();
+        AddValidated<EventsOptions>(services, EventsOptions.Section);
         AddValidated<RenditionDefaults>(services, OptionsValidators.RenditionsSection)
             .PostConfigure<IConfiguration>((o, config) =>
             {
@@ -103,7 +103,11 @@ public static class ImageApiServices
         services.AddImageApiTelemetry();
         services.AddSingleton<SourceRecords>();
 
-        services.AddSingleton<SourceEventQueue>();
+        // The journal lives beside the folder store's originals and renditions (only the folder store publishes).
+        services.AddSingleton(sp => new PendingEvents(
+            Path.Combine(sp.GetRequiredService<IOptions<StorageOptions>>().Value.RootIn(sp.GetRequiredService<IHostEnvironment>()), ".pending"),
+            sp.GetRequiredService<ILogger<PendingEvents>>()));
+        services.AddSingleton(sp => new SourceEventQueue(sp.GetRequiredService<PendingEvents>(), sp.GetRequiredService<IOptions<EventsOptions>>().Value.QueueCapacity));
         services.AddSingleton<SourceEventHandler>();
         services.AddHostedService<SourceEventWorker>();
 

@@ -18,6 +18,7 @@ internal sealed class OptionsValidators(IHostEnvironment environment) :
     IValidateOptions<StorageOptions>,
     IValidateOptions<UploadOptions>,
     IValidateOptions<DeliveryOptions>,
+    IValidateOptions<EventsOptions>,
     IValidateOptions<RenditionDefaults>,
     IValidateOptions<ProcessingLimits>
 {
@@ -55,7 +56,7 @@ internal sealed class OptionsValidators(IHostEnvironment environment) :
         failures.Require(!string.IsNullOrWhiteSpace(options.FileRoot), "FileRoot", "must name a folder");
         if (options.Provider == StorageProvider.File && !string.IsNullOrWhiteSpace(options.FileRoot))
         {
-            var root = Path.GetFullPath(Path.Combine(environment.ContentRootPath, options.FileRoot));
+            var root = Path.GetFullPath(options.RootIn(environment));
             failures.Require(!IsSystemFolder(root), "FileRoot", $"must be a folder of its own, not the file system's root or a system folder (was '{options.FileRoot}', which is {root})");
         }
         if (options.Provider == StorageProvider.S3)
@@ -143,6 +144,14 @@ internal sealed class OptionsValidators(IHostEnvironment environment) :
         failures.Require(options.RedirectAboveBytes >= 0, "RedirectAboveBytes", $"must be 0 (never) or more (was {options.RedirectAboveBytes})");
         failures.Require(options.AutoAvifMaxPixels >= 0, "AutoAvifMaxPixels", $"must be 0 (never AVIF for format=auto) or more (was {options.AutoAvifMaxPixels})");
         failures.Require(options.RedirectUrlExpiry >= TimeSpan.FromSeconds(10) && options.RedirectUrlExpiry <= TimeSpan.FromDays(7), "RedirectUrlExpiry", $"must be from 00:00:10 to 7.00:00:00 (was {options.RedirectUrlExpiry})");
+        return failures.Result;
+    }
+
+    public ValidateOptionsResult Validate(string? name, EventsOptions options)
+    {
+        var failures = new Failures(EventsOptions.Section);
+        failures.Require(options.Workers is null or (>= 1 and <= 256), "Workers", $"must be from 1 to 256, or unset for the number of cores (was {options.Workers})");
+        failures.Require(options.QueueCapacity is >= 1 and <= 1_000_000, "QueueCapacity", $"must be from 1 to 1000000 (was {options.QueueCapacity})");
         return failures.Result;
     }
 

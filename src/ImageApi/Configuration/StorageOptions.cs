@@ -19,6 +19,9 @@ public sealed class StorageOptions
     /// <summary>Folder for the File provider; relative paths are relative to the content root.</summary>
     public string FileRoot { get; set; } = "data";
 
+    /// <summary>The File provider's folder, resolved against the content root.</summary>
+    public string RootIn(IHostEnvironment environment) => Path.Combine(environment.ContentRootPath, FileRoot);
+
     public S3StorageOptions S3 { get; set; } = new();
 }
 

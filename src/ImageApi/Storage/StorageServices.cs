@@ -38,7 +38,7 @@ internal static class StorageServices
                 new S3ObjectStore("destination", s3, options.S3.DestinationBucket));
         }
 
-        var root = Path.Combine(services.GetRequiredService<IHostEnvironment>().ContentRootPath, options.FileRoot);
+        var root = options.RootIn(services.GetRequiredService<IHostEnvironment>());
         var staging = Path.Combine(root, ".staging");
         return new ObjectStores(
             new FileObjectStore("source", Path.Combine(root, "source"), staging),

@@ -87,7 +87,8 @@ public static class EmbeddedUploadEndpoints
             throw new AlreadyUploadedException();
         }
 
-        await events.PublishAsync(SourceEvent.Created(source, stored.ETag), cancellationToken);
+        // Journalled before the answer, rendered later: the upload never waits for its default rendition.
+        events.Publish(SourceEvent.Created(source, stored.ETag));
         context.Response.Headers.ETag = new EntityTagHeaderValue($"\"{stored.ETag}\"").ToString();
         return TypedResults.Ok();
     }
