@@ -75,9 +75,11 @@ def publish(ready_to_run, folder):
        f"-p:PublishReadyToRun={'true' if ready_to_run else 'false'}", "-o", str(folder), "-nologo", "-v", "q")
 
 
-def start_service(app, data, port):
+def start_service(app, data, port, **settings):
+    """The published service on the folder store at data; settings (environment variables) override or add configuration."""
     env = dict(os.environ, Storage__FileRoot=str(data), Logging__LogLevel__Default="Warning", ASPNETCORE_ENVIRONMENT="Production",
                RateLimits__RenditionsPerMinute="0", Uploads__SigningKey="benchmark-signing-key-0123456789abcdef")
+    env.update(settings)
     return subprocess.Popen(["dotnet", str(app / "ImageApi.dll"), "--urls", f"http://127.0.0.1:{port}"], env=env, cwd=app,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
