@@ -75,13 +75,13 @@ def publish(ready_to_run, folder):
        f"-p:PublishReadyToRun={'true' if ready_to_run else 'false'}", "-o", str(folder), "-nologo", "-v", "q")
 
 
-def start_service(app, data, port, **settings):
-    """The published service on the folder store at data; settings (environment variables) override or add configuration."""
+def start_service(app, data, port, log=None, **settings):
+    """The published service on the folder store at data; settings (environment variables) override or add configuration; its console log to log (a file) if given."""
     env = dict(os.environ, Storage__FileRoot=str(data), Logging__LogLevel__Default="Warning", ASPNETCORE_ENVIRONMENT="Production",
                RateLimits__RenditionsPerMinute="0", Uploads__SigningKey="benchmark-signing-key-0123456789abcdef")
     env.update(settings)
     return subprocess.Popen(["dotnet", str(app / "ImageApi.dll"), "--urls", f"http://127.0.0.1:{port}"], env=env, cwd=app,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            stdout=log or subprocess.DEVNULL, stderr=subprocess.STDOUT if log else subprocess.DEVNULL)
 
 
 def get(port, path, timeout=30.0):

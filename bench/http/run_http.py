@@ -110,9 +110,10 @@ AWS_ENV = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "
 class System:
     """One server under test: its process, how an upload reaches it, where its renditions end up."""
 
-    def __init__(self, name, label, kind, process, port, s3=None, buckets=None, data=None):
+    def __init__(self, name, label, kind, process, port, s3=None, buckets=None, data=None, log=None):
         self.name, self.label, self.kind, self.process, self.port = name, label, kind, process, port
-        self.s3, self.buckets, self.data = s3, buckets, data
+        self.s3, self.buckets, self.data, self.log = s3, buckets, data, log
+        self.storage_pid = None  # moto's, for S3 systems: its CPU is measured beside the server's
         self.local = threading.local()
 
     def connection(self):
@@ -137,19 +138,22 @@ class System:
 
 def start_service(app, work, moto_endpoint, s3):
     """The published service twice: on the folder store (embedded uploads) and on S3 (moto)."""
+    # The intermediates' log line (Information) counts how many each original's first view made.
     common = {"RateLimits__UploadsPerMinute": "0", "RateLimits__RenditionsPerMinute": "0", "Logging__LogLevel__Default": "Warning",
-              "Limits__MaxRenditionsPerOriginal": "0"}
+              "Logging__LogLevel__ImageApi.Images.Intermediates": "Information", "Limits__MaxRenditionsPerOriginal": "0"}
     data = work / "service-data"
     data.mkdir()
     port = base.free_port()
-    embedded = System("service-file", "ImageApi, folder store", "file", base.start_service(app, data, port, **common), port, data=data)
+    log = work / "service-file.log"
+    embedded = System("service-file", "ImageApi, folder store", "file", base.start_service(app, data, port, open(log, "w"), **common), port, data=data, log=log)
     for bucket in ("service-source", "service-destination"):
         s3.create_bucket(Bucket=bucket)
     port = base.free_port()
-    on_s3 = System("service-s3", "ImageApi, S3 (moto)", "s3", base.start_service(app, work / "unused", port, **common, **AWS_ENV,
+    log = work / "service-s3.log"
+    on_s3 = System("service-s3", "ImageApi, S3 (moto)", "s3", base.start_service(app, work / "unused", port, open(log, "w"), **common, **AWS_ENV,
                    Storage__Provider="S3", Storage__S3__SourceBucket="service-source", Storage__S3__DestinationBucket="service-destination",
                    Storage__S3__ServiceUrl=moto_endpoint, Storage__S3__ForcePathStyle="true"), port, s3=s3,
-                   buckets=("service-source", "service-destination"))
+                   buckets=("service-source", "service-destination"), log=log)
     return [embedded, on_s3]
 
 
@@ -213,6 +217,8 @@ class Measurement:
     def __enter__(self):
         pid = self.system.process.pid
         self.peak_reset = reset_peak(pid)
+        self.storage0 = self.storage_cpu()
+        self.made0 = self.intermediates_logged()
         self.cpu0, self.started = proc_cpu_seconds(pid), time.perf_counter()
         return self
 
@@ -220,7 +226,16 @@ class Measurement:
         self.seconds = time.perf_counter() - self.started
         pid = self.system.process.pid
         self.cpu = proc_cpu_seconds(pid) - self.cpu0
+        self.storage = self.storage_cpu() - self.storage0
+        time.sleep(0.3)  # the console logger writes from a queue of its own
+        self.intermediates_made = self.intermediates_logged() - self.made0
         self.peak_mb = proc_peak_mb(pid)
+
+    def intermediates_logged(self):
+        return self.system.log.read_text(errors="replace").count("Intermediate of ") if self.system.log else 0
+
+    def storage_cpu(self):
+        return proc_cpu_seconds(self.system.storage_pid) if self.system.storage_pid else 0.0
 
     def add(self, started, size=0, headers=None):
         with self.lock:
@@ -233,8 +248,8 @@ class Measurement:
     def result(self):
         ops = len(self.latencies)
         return {"ops": ops, "seconds": self.seconds, "opsPerSecond": ops / self.seconds, "p50": percentile(self.latencies, 0.5),
-                "p95": percentile(self.latencies, 0.95), "bytes": self.bytes, "cpuSeconds": self.cpu, "cpuMsPerOp": self.cpu / ops * 1000,
-                "peakMb": self.peak_mb, "peakIsPerScenario": self.peak_reset, "intermediates": self.intermediates, "misses": self.misses}
+                "p95": percentile(self.latencies, 0.95), "bytes": self.bytes, "cpuSeconds": self.cpu, "cpuMsPerOp": self.cpu / ops * 1000, "storageCpuSeconds": self.storage,
+                "peakMb": self.peak_mb, "peakIsPerScenario": self.peak_reset, "intermediates": self.intermediates, "intermediatesMade": self.intermediates_made, "misses": self.misses}
 
 
 def get_image(system, key, query, measurement=None, save=None):
@@ -340,10 +355,6 @@ def one_repetition(system, photos, prefix, save_to=None):
     return results
 
 
-def storage_cpu(moto):
-    return proc_cpu_seconds(moto.pid)
-
-
 # ---------------------------------------------------------------- cold start
 
 
@@ -381,6 +392,20 @@ def quality(outputs, corpus):
     return json.loads(base.sh("dotnet", str(harness), "--corpus", str(corpus), "--quality", str(outputs)))
 
 
+def pillow_upload(photos):
+    """The original function's transform with Debian's python3-pil (the system Python, which may not be the one running this)."""
+    for python in ("/usr/bin/python3", sys.executable):
+        if Path(python).exists() and subprocess.run([python, "-c", "import PIL"], capture_output=True).returncode == 0:
+            return json.loads(base.sh(python, str(HTTP / "pillow_upload.py"), "--rounds", str(REPETITIONS), *(str(p.path) for p in photos)))
+    print("  python3-pil is not installed: the Pillow reference is left out", file=sys.stderr)
+    return None
+
+
+def output_bytes(outputs):
+    """Total bytes per (scenario folder, system) of the saved responses: the first view per width."""
+    return {d.name: {e.name: sum(f.stat().st_size for f in e.iterdir()) for e in sorted(d.iterdir())} for d in sorted(outputs.iterdir())}
+
+
 # ---------------------------------------------------------------- the run
 
 
@@ -416,25 +441,26 @@ def measure(app=None):
         systems = start_service(app, work, endpoint, s3) + [start_peer(endpoint, s3)]
         for system in systems:
             wait_http(system.port, "/healthz", system.process)
+            system.storage_pid = moto.pid if system.kind == "s3" else None
         for system in systems:
             print(f"  warm-up: {system.name}", file=sys.stderr)
             one_repetition(system, [Photo(base.CORPUS / n) for n in warm], "warmup")
         runs = {s.name: [] for s in systems}
-        storage = {s.name: 0.0 for s in systems}
         for rep in range(REPETITIONS):
             # Alternate the order: the machine's speed drifts over a run.
             for system in (systems if rep % 2 == 0 else systems[::-1]):
                 print(f"  repetition {rep + 1} of {REPETITIONS}: {system.name}", file=sys.stderr)
-                moto0 = storage_cpu(moto)
                 save_to = SystemOutputs(outputs, system.name) if rep == 0 else None  # bytes are the same every time
                 runs[system.name].append(one_repetition(system, photos, f"bench/r{rep}", save_to))
-                storage[system.name] += storage_cpu(moto) - moto0
         print("  quality (Quality.cs)", file=sys.stderr)
         q = quality(outputs, corpus_view)
     finally:
         for system in systems:
             stop(system.process)
         stop(moto)
+    print("  in-process references: the first view's floor (sharp), the Pillow function", file=sys.stderr)
+    floor = json.loads(base.sh("node", "floor.mjs", "--rounds", str(REPETITIONS), *map(str, (p.path for p in photos)), cwd=HTTP))
+    pillow = pillow_upload(photos)
     print("  cold start", file=sys.stderr)
     try:
         cold = cold_start(app, work)
@@ -445,8 +471,7 @@ def measure(app=None):
         "systems": {s.name: s.label for s in systems},
         "runs": runs,
         "median": {s: {sc: median_run([r[sc] for r in rs]) for sc in SCENARIOS} for s, rs in runs.items()},
-        "storageCpuSeconds": {s: v / REPETITIONS for s, v in storage.items()},
-        "quality": q, "cold": cold, "prices": PRICES, "lambdaMb": LAMBDA_MB,
+        "quality": q, "outputBytes": output_bytes(outputs), "floor": floor, "pillow": pillow, "cold": cold, "prices": PRICES, "lambdaMb": LAMBDA_MB,
         "load": os.getloadavg()[0],
     }
     base.RESULTS.mkdir(exist_ok=True)
@@ -456,6 +481,165 @@ def measure(app=None):
 
 
 
+
+# ---------------------------------------------------------------- the report
+
+WIDTHS = [q.split("&")[0].replace("=", "") for q in FIRST_VIEW]  # w320 ... w1280: the saved folders
+QUALITY_FOLDERS = {"upload": ["upload"], "first-view": WIDTHS, "later": ["w400-jpeg", "cover300"]}
+SERVICES = ["service-file", "service-s3"]
+WHAT = {
+    "upload": "Each photo uploaded once by one of two clients (folder store: `POST /uploads`, then the `PUT` to the ticket's URL; "
+              "S3: a `PutObject` to moto, then `POST /events` with that object's ObjectCreated notification), until every default rendition "
+              "(800×800 inside, WebP q80) exists. ops = uploads; latency = from the upload's start to its rendition existing "
+              "(folder store: its `_source.json` appears, which is written after the rendition); bytes = the default renditions, as served afterwards.",
+    "first-view": "Two clients, each loading one page at a time: the page asks for its image's four srcset widths (320/640/960/1280, WebP) at once, "
+                  "none of them made before. ops = requests.",
+    "later": "`w=400&format=jpeg` and `w=300&h=300&fit=cover&format=webp` of each photo, after the first view (the service cuts them from its intermediate), two clients.",
+    "stored": "The seven renditions made above of each photo (default, the four widths, the two later sizes), "
+              "{passes} passes, two clients: everything is served from storage.",
+}
+
+
+def ratio(a, b):
+    return a / b if b else float("nan")
+
+
+def psnr_of(quality, system, folders):
+    rows = [q for q in quality if q["engine"] == system and q["scenario"] in folders]
+    return (sum(r["psnr"] for r in rows) / len(rows), sum(r["ssim"] for r in rows) / len(rows)) if rows else (None, None)
+
+
+def scenario_table(r, scenario):
+    lines = ["| system | ops/s | p50 ms | p95 ms | bytes | PSNR dB (SSIM) | peak MB | CPU s | CPU ms/op | moto CPU s |", "|---|---:|---:|---:|---:|---|---:|---:|---:|---:|"]
+    for system, label in r["systems"].items():
+        m = r["median"][system][scenario]
+        psnr, ssim = psnr_of(r["quality"], system, QUALITY_FOLDERS.get(scenario, []))
+        quality = f"{psnr:.2f} ({ssim:.4f})" if psnr else "as made above"
+        lines.append(f"| {label} | {m['opsPerSecond']:.2f} | {m['p50']:.0f} | {m['p95']:.0f} | {m['bytes']:,} | {quality} | {m['peakMb']:.0f} | "
+                     f"{m['cpuSeconds']:.2f} | {m['cpuMsPerOp']:.1f} | {m.get('storageCpuSeconds', 0):.2f} |")
+    return lines
+
+
+def width_table(r):
+    q = {(x["scenario"], x["engine"]): x for x in r["quality"]}
+    lines = ["| width | " + " | ".join(f"{r['systems'][s]} bytes | PSNR dB | SSIM" for s in r["systems"]) + " |", "|---:|" + "---:|---:|---:|" * len(r["systems"])]
+    for w in WIDTHS:
+        lines.append(f"| {w[1:]} | " + " | ".join(f"{r['outputBytes'][w][s]:,} | {q[(w, s)]['psnr']:.2f} | {q[(w, s)]['ssim']:.4f}" for s in r["systems"]) + " |")
+    return lines
+
+
+def lambda_cost(r):
+    gb = r["lambdaMb"] / 1024
+    prices = r["prices"]
+    lines = [f"Billed duration is taken as the measured server CPU time per operation at one vCPU (a {r['lambdaMb']} MB function has about "
+             f"{r['lambdaMb'] / 1769:.2f} vCPU; AWS gives one full vCPU at 1,769 MB): a lower bound, since the waits on S3 are billed too and are not counted, "
+             "and the same CPU time is assumed on arm64 (measured on this x86 machine). "
+             f"Prices assumed ({prices['date']}): x86 ${prices['x86']['gbs']:.10f} and arm64 ${prices['arm64']['gbs']:.10f} per GB-s, "
+             f"${prices['x86']['request'] * 1e6:.2f} per million requests; CloudFront ${prices['cloudfront_gb']:.3f} per GB to viewers (first 10 TB, US/Europe).", "",
+             "| system | per 1,000 | CPU s | GB-s | $ x86 | $ arm64 |", "|---|---|---:|---:|---:|---:|"]
+    for system, label in r["systems"].items():
+        for scenario, what in [("upload", "uploads (default rendition)"), ("first-view", "first-view sizes"), ("later", "later new sizes"), ("stored", "stored renditions")]:
+            cpu = r["median"][system][scenario]["cpuSeconds"] / r["median"][system][scenario]["ops"] * 1000
+            cost = {arch: cpu * gb * prices[arch]["gbs"] + 1000 * prices[arch]["request"] for arch in ("x86", "arm64")}
+            lines.append(f"| {label} | {what} | {cpu:.1f} | {cpu * gb:.1f} | {cost['x86']:.4f} | {cost['arm64']:.4f} |")
+    lines += ["", "| system | bytes per page (four widths) | GB per 1,000 page views | CloudFront $ per 1,000 page views |", "|---|---:|---:|---:|"]
+    for system, label in r["systems"].items():
+        page = r["median"][system]["first-view"]["bytes"] / len(r["photos"])
+        lines.append(f"| {label} | {page:,.0f} | {page * 1000 / 1e9:.3f} | {page * 1000 / 1e9 * prices['cloudfront_gb']:.4f} |")
+    return lines
+
+
+def ok(flag):
+    return "met" if flag else "**not met**"
+
+
+def targets(r):
+    med, peer = r["median"], r["median"]["peer"]
+    q = {(x["scenario"], x["engine"]): x for x in r["quality"]}
+    lines = ["| target | measured | met? |", "|---|---|---|"]
+    for s in SERVICES:
+        label = r["systems"][s]
+        m, p = med[s]["upload"], peer["upload"]
+        x, b = ratio(m["opsPerSecond"], p["opsPerSecond"]), ratio(m["bytes"], p["bytes"]) - 1
+        lines.append(f"| upload-time, {label}: ≥ 1.0× the peer's throughput at ≤ +2 % bytes | {x:.2f}× ({m['opsPerSecond']:.2f} vs {p['opsPerSecond']:.2f} uploads/s), {b * 100:+.1f} % bytes | {ok(x >= 1.0 and b <= 0.02)} |")
+    if r.get("pillow"):
+        pil = r["pillow"]
+        lines.append(f"| upload-time: ratio to the original Pillow function's transform (Pillow {pil['version']}, in-process, two workers; reported, no threshold) | "
+                     + ", ".join(f"{r['systems'][s]} {ratio(med[s]['upload']['opsPerSecond'], pil['opsPerSecond']):.2f}×" for s in SERVICES)
+                     + f" (Pillow {pil['opsPerSecond']:.2f}/s, {pil['bytes']:,} bytes) | – |")
+    for s in SERVICES:
+        label = r["systems"][s]
+        m, p = med[s]["first-view"], peer["first-view"]
+        x, b = ratio(m["opsPerSecond"], p["opsPerSecond"]), ratio(m["bytes"], p["bytes"]) - 1
+        worst = min(q[(w, s)]["psnr"] - q[(w, "peer")]["psnr"] for w in WIDTHS)
+        per_width = ", ".join(f"{w[1:]}: {q[(w, s)]['psnr'] - q[(w, 'peer')]['psnr']:+.2f}" for w in WIDTHS)
+        lines.append(f"| first view, {label}: ≥ 1.5× the peer's throughput | {x:.2f}× ({m['opsPerSecond']:.2f} vs {p['opsPerSecond']:.2f} requests/s) | {ok(x >= 1.5)} |")
+        lines.append(f"| first view, {label}: bytes ≤ +2 % of the peer's | {b * 100:+.1f} % | {ok(b <= 0.02)} |")
+        lines.append(f"| first view, {label}: PSNR ≥ the peer's − 0.2 dB at every width | {per_width} dB | {ok(worst >= -0.2)} |")
+    if r.get("floor"):
+        floor = r["floor"]["cpuSeconds"] / r["floor"]["pages"]
+        lines.append("| first view: how close to the floor (one decode + four encodes per page; sharp in-process, `floor.mjs`) | "
+                     + ", ".join(f"{r['systems'][s]} {med[s]['first-view']['cpuSeconds'] / len(r['photos']):.2f} s CPU per page = {med[s]['first-view']['cpuSeconds'] / len(r['photos']) / floor:.2f}× the floor's {floor:.2f} s" for s in SERVICES + ["peer"])
+                     + " | – |")
+    for s in SERVICES:
+        made = med[s]["first-view"]["intermediatesMade"]
+        lines.append(f"| first view, {r['systems'][s]}: one intermediate per original | {made} intermediates made for {len(r['photos'])} originals (the service's log) | {ok(made <= len(r['photos']))} |")
+    for s in SERVICES:
+        m, p = med[s]["later"], peer["later"]
+        x = ratio(m["opsPerSecond"], p["opsPerSecond"])
+        lines.append(f"| later new sizes, {r['systems'][s]}: ≥ 5× the peer | {x:.2f}× ({m['opsPerSecond']:.2f} vs {p['opsPerSecond']:.2f} requests/s) | {ok(x >= 5)} |")
+    for s in SERVICES:
+        m = med[s]["stored"]
+        lines.append(f"| stored, {r['systems'][s]}: ≤ 1 ms of server CPU per request | {m['cpuMsPerOp']:.2f} ms ({m['cpuSeconds']:.2f} s for {m['ops']:,} requests; the peer: {peer['stored']['cpuMsPerOp']:.2f} ms) | {ok(m['cpuMsPerOp'] <= 1)} |")
+    for s in SERVICES:
+        over = [f"{sc} {med[s][sc]['peakMb']:.0f} vs {peer[sc]['peakMb']:.0f} MB" for sc in SCENARIOS if med[s][sc]["peakMb"] > peer[sc]["peakMb"]]
+        peaks = ", ".join(f"{sc} {med[s][sc]['peakMb']:.0f}/{peer[sc]['peakMb']:.0f}" for sc in SCENARIOS)
+        lines.append(f"| peak memory, {r['systems'][s]}: ≤ the peer's in every scenario | MB, service/peer: {peaks} | {ok(not over)} |")
+    cold = r["cold"]
+    lines.append(f"| cold start: first stored rendition < 500 ms (median of {cold['stored']['runs']}) | {cold['stored']['median']:.0f} ms (min {cold['stored']['min']:.0f}, max {cold['stored']['max']:.0f}) | {ok(cold['stored']['median'] < 500)} |")
+    lines.append(f"| cold start: first generated rendition < 1.5 s (median of {cold['generated']['runs']}) | {cold['generated']['median']:.0f} ms (min {cold['generated']['min']:.0f}, max {cold['generated']['max']:.0f}) | {ok(cold['generated']['median'] < 1500)} |")
+    return lines
+
+
+def section(r):
+    """The "## HTTP, end to end" section of docs/benchmarks.md, from measure()'s result."""
+    lines = ["## HTTP, end to end", ""]
+    if r["quick"]:
+        lines += ["*A quick development run (`BENCH_HTTP_QUICK=1`: one repetition, three photos): not a measurement to quote.*", ""]
+    lines += [
+        f"The service published as for Lambda (`dotnet publish src/ImageApi -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true`, run as `dotnet ImageApi.dll`) "
+        "on the folder store and on S3 (moto 5.2.1's server, `python3 -m moto.server`), and beside it on the same moto the peer `bench/http/peer.mjs`: "
+        "a Node.js service with sharp 0.35.5 and the AWS SDK for JavaScript v3 of the same architecture as AWS's image-optimization sample "
+        "(the stored rendition from the destination bucket if there is one; else GET the original from the source bucket, sharp, PUT to the destination bucket, respond; "
+        "`POST /events` makes the default rendition), with the service's defaults (fit inside, WebP q80 effort 4, JPEG q80 without mozjpeg, Lanczos-3, no enlargement, no metadata) "
+        "and sharp's own threading. Rate limits off for the service (`RateLimits__*=0`). "
+        f"{len(r['photos'])} photos ({', '.join(r['photos'])}), {r['clients']} concurrent clients (Python, keep-alive connections); "
+        f"before the first repetition each system does the whole sequence once on other keys ({', '.join(r['warmUp'])}) to warm up. "
+        f"{r['repetitions']} repetitions with fresh keys, the order of the systems reversed every other repetition; each table row is the repetition with the median throughput, whole. "
+        "Peak MB is the server process's VmHWM over the scenario (reset through `/proc/<pid>/clear_refs` before it); CPU s is its utime + stime over the scenario "
+        "(`/proc/<pid>/stat`); moto's CPU over the scenario is beside it (storage: not billed to the function). "
+        "PSNR (RGB) and SSIM (luma) are `bench/ImageApi.Bench/Quality.cs`'s, on the responses of the first repetition: against the original decoded at full size "
+        f"and resized by libvips' Lanczos-3 without pre-shrink (cover: filled, then the centre). 1-minute load average at the end: {r['load']:.2f}.",
+        "",
+        "```sh",
+        "bench/run.sh                       # both benchmarks; bench/run.sh --skip-http leaves this one out",
+        "python3 bench/run.py --http-only   # only this one: writes docs/benchmarks-http.md, leaves docs/benchmarks.md alone",
+        "BENCH_HTTP_QUICK=1 python3 bench/http/run_http.py   # development: one repetition, three photos",
+        "```",
+        "",
+    ]
+    for scenario, title in SCENARIOS.items():
+        lines += [f"### {title}", "", WHAT[scenario].format(passes=r["storedPasses"]), ""] + scenario_table(r, scenario) + [""]
+        if scenario == "first-view":
+            lines += ["Per width (first repetition's responses, all photos):", ""] + width_table(r) + [""]
+            lines += [f"Intermediates made for the {len(r['photos'])} originals (the service's log line `Intermediate of <key> made`; in brackets the responses whose `Server-Timing` has an `intermediate` stage): "
+                      + ", ".join(f"{r['systems'][s]} {r['median'][s]['first-view']['intermediatesMade']} ({r['median'][s]['first-view']['intermediates']})" for s in SERVICES) + ".", ""]
+    lines += ["### Lambda cost model", ""] + lambda_cost(r) + [""]
+    lines += ["### Targets (issue 15)", ""] + targets(r) + [""]
+    return lines
+
+
 if __name__ == "__main__":
     app = os.environ.get("BENCH_HTTP_APP")  # an existing publish folder, to skip publishing while developing
-    print(json.dumps(measure(Path(app) if app else None)["median"], indent=1))
+    result = measure(Path(app) if app else None)
+    print("\n".join(section(result)))
