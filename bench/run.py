@@ -293,7 +293,28 @@ def intermediate_section(st):
     return lines + [""]
 
 
-def report(rows, ssim, st, cached, cold, hardware, versions, started):
+def http_benchmark():
+    """bench/http/run_http.py (imported here, not at the top: it imports this file for publish, start_service and get)."""
+    sys.path.insert(0, str(BENCH / "http"))
+    import run_http
+    return run_http
+
+
+def http_only(started):
+    """Only the HTTP benchmark: its section goes to a file of its own, so docs/benchmarks.md keeps the last full run."""
+    http = http_benchmark()
+    result = http.measure()
+    # A quick run is for development: it never lands in docs/.
+    target = RESULTS / "benchmarks-http.md" if result["quick"] else DOCS / "benchmarks-http.md"
+    hardware, versions = machine(skip_server=True)
+    header = ["# Benchmarks: HTTP, end to end", "", f"Written by `python3 bench/run.py --http-only` on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime(started))} "
+              f"({time.time() - started:.0f} s). Machine: {hardware}. Versions: " + ", ".join(f"{k} {v}" for k, v in versions.items()) + ". "
+              "The in-process benchmark is in [benchmarks.md](benchmarks.md).", ""]
+    target.write_text("\n".join(header + http.section(result)) + "\n")
+    print(f"wrote {target}", file=sys.stderr)
+
+
+def report(rows, ssim, st, cached, cold, hardware, versions, started, http=None):
     by = {(r["scenario"], r["engine"]): r for r in rows}
     q = {(s["scenario"], s["engine"]): s for s in ssim}
     sharp_version = by[("default", "sharp")]
@@ -383,8 +404,13 @@ def report(rows, ssim, st, cached, cold, hardware, versions, started):
         lines.append("")
     else:
         lines += ["The cached path (nginx) and cold start were not measured in this run (`--skip-server`).", ""]
+    if http:
+        lines += http_benchmark().section(http)
+    else:
+        lines += ["The HTTP benchmark was not run (`--skip-http`).", ""]
     lines += ["## Reproduce", "", "```sh", "bench/run.sh                 # BENCH_ROUNDS=3 by default", "bench/run.sh --skip-server   # without the cached path and cold start (nginx, wrk)",
-              "bench/run.sh --skip-studies  # without the AVIF and intermediate studies", "```", "",
+              "bench/run.sh --skip-studies  # without the AVIF and intermediate studies", "bench/run.sh --skip-http     # without the HTTP benchmark (service and peer over HTTP on moto)",
+              "bench/run.sh --http-only     # only the HTTP benchmark, into docs/benchmarks-http.md", "```", "",
               "Raw results: `bench/results/` (ignored by git). The analysis below is written by hand from these numbers.", ""]
     notes = DOCS / "benchmarks-notes.md"
     if notes.exists():
@@ -394,10 +420,13 @@ def report(rows, ssim, st, cached, cold, hardware, versions, started):
 
 def main():
     started = time.time()
-    skip_server = "--skip-server" in sys.argv
-    skip_studies = "--skip-studies" in sys.argv
     RESULTS.mkdir(exist_ok=True)
     DOCS.mkdir(exist_ok=True)
+    if "--http-only" in sys.argv:
+        return http_only(started)
+    skip_server = "--skip-server" in sys.argv
+    skip_http = "--skip-http" in sys.argv
+    skip_studies = "--skip-studies" in sys.argv
     LOADS.append(("start", os.getloadavg()[0]))
     hardware, versions = machine(skip_server)
     saved = RESULTS / "throughput.json"
@@ -420,10 +449,18 @@ def main():
     if not skip_server:
         print("cached path and cold start", file=sys.stderr)
         cached, cold = cached_and_cold_start()
+    http = None
+    saved_http = RESULTS / "http.json"
+    if not skip_http and os.environ.get("BENCH_REUSE_HTTP") == "1" and saved_http.exists():
+        http = json.loads(saved_http.read_text())
+    elif not skip_http:
+        print("HTTP, end to end", file=sys.stderr)
+        http = http_benchmark().measure()
+        LOADS.append(("HTTP benchmark", os.getloadavg()[0]))
     LOADS.append(("end", os.getloadavg()[0]))
     (RESULTS / "results.json").write_text(json.dumps({"rows": rows, "ssim": ssim, "studies": st, "cached": cached, "cold": cold, "load": LOADS}, indent=2))
     chart(rows)
-    report(rows, ssim, st, cached, cold, hardware, versions, started)
+    report(rows, ssim, st, cached, cold, hardware, versions, started, http)
     print((DOCS / "benchmarks.md").read_text().split("## Rendering")[0])
 
 
