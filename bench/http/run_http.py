@@ -26,7 +26,9 @@ COLD_STARTS = 3 if QUICK else 7
 # The Lambda template's memory size (serverless.template, MemorySize default) and the prices assumed.
 LAMBDA_MB = 2048
 PRICES = {
-    "date": "2026-12-01 (AWS's published us-east-1 list prices, first tier; not fetched by the benchmark)",
+    # Written down on 2026-12-01: us-east-1 list prices, first tier, unchanged since arm64 came in 2021 (guides of
+    # 2024-2025 quote the same); aws.amazon.com/lambda/pricing was not re-read that day. Update them here, with the date.
+    "date": "us-east-1 list prices, first tier, as assumed on 2026-12-01",
     "x86": {"gbs": 0.0000166667, "request": 0.20 / 1e6},
     "arm64": {"gbs": 0.0000133334, "request": 0.20 / 1e6},
     "cloudfront_gb": 0.085,  # data transfer out to the internet, US/Europe, first 10 TB per month
@@ -161,7 +163,8 @@ def start_peer(moto_endpoint, s3):
     for bucket in ("peer-source", "peer-destination"):
         s3.create_bucket(Bucket=bucket)
     port = base.free_port()
-    env = dict(os.environ, **AWS_ENV, PORT=str(port), S3_ENDPOINT=moto_endpoint, SOURCE_BUCKET="peer-source", DESTINATION_BUCKET="peer-destination")
+    # NODE_NO_WARNINGS: the SDK's notice about future Node.js versions, not an error; errors still reach stderr.
+    env = dict(os.environ, **AWS_ENV, NODE_NO_WARNINGS="1", PORT=str(port), S3_ENDPOINT=moto_endpoint, SOURCE_BUCKET="peer-source", DESTINATION_BUCKET="peer-destination")
     process = subprocess.Popen(["node", "peer.mjs"], cwd=HTTP, env=env, stdout=subprocess.DEVNULL, stderr=None)
     return System("peer", "peer: Node.js + sharp, S3 (moto)", "s3", process, port, s3=s3, buckets=("peer-source", "peer-destination"))
 
@@ -508,12 +511,12 @@ def psnr_of(quality, system, folders):
 
 
 def scenario_table(r, scenario):
-    lines = ["| system | ops/s | p50 ms | p95 ms | bytes | PSNR dB (SSIM) | peak MB | CPU s | CPU ms/op | moto CPU s |", "|---|---:|---:|---:|---:|---|---:|---:|---:|---:|"]
+    lines = ["| system | ops in wall s | ops/s | p50 ms | p95 ms | bytes | PSNR dB (SSIM) | peak MB | CPU s | CPU ms/op | moto CPU s |", "|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|"]
     for system, label in r["systems"].items():
         m = r["median"][system][scenario]
         psnr, ssim = psnr_of(r["quality"], system, QUALITY_FOLDERS.get(scenario, []))
         quality = f"{psnr:.2f} ({ssim:.4f})" if psnr else "as made above"
-        lines.append(f"| {label} | {m['opsPerSecond']:.2f} | {m['p50']:.0f} | {m['p95']:.0f} | {m['bytes']:,} | {quality} | {m['peakMb']:.0f} | "
+        lines.append(f"| {label} | {m['ops']:,} in {m['seconds']:.1f} | {m['opsPerSecond']:.2f} | {m['p50']:.0f} | {m['p95']:.0f} | {m['bytes']:,} | {quality} | {m['peakMb']:.0f} | "
                      f"{m['cpuSeconds']:.2f} | {m['cpuMsPerOp']:.1f} | {m.get('storageCpuSeconds', 0):.2f} |")
     return lines
 
@@ -534,7 +537,7 @@ def lambda_cost(r):
              "and the same CPU time is assumed on arm64 (measured on this x86 machine). "
              f"Prices assumed ({prices['date']}): x86 ${prices['x86']['gbs']:.10f} and arm64 ${prices['arm64']['gbs']:.10f} per GB-s, "
              f"${prices['x86']['request'] * 1e6:.2f} per million requests; CloudFront ${prices['cloudfront_gb']:.3f} per GB to viewers (first 10 TB, US/Europe).", "",
-             "| system | per 1,000 | CPU s | GB-s | $ x86 | $ arm64 |", "|---|---|---:|---:|---:|---:|"]
+             "| system | per 1,000 | CPU s per 1,000 | GB-s per 1,000 | $ x86 per 1,000 | $ arm64 per 1,000 |", "|---|---|---:|---:|---:|---:|"]
     for system, label in r["systems"].items():
         for scenario, what in [("upload", "uploads (default rendition)"), ("first-view", "first-view sizes"), ("later", "later new sizes"), ("stored", "stored renditions")]:
             cpu = r["median"][system][scenario]["cpuSeconds"] / r["median"][system][scenario]["ops"] * 1000
