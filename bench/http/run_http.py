@@ -214,7 +214,7 @@ class Measurement:
     """Wall time, latencies, bytes and the server's CPU and peak memory over one scenario on one system."""
 
     def __init__(self, system):
-        self.system, self.latencies, self.bytes, self.intermediates, self.misses = system, [], 0, 0, 0
+        self.system, self.latencies, self.bytes, self.intermediates, self.misses, self.retries = system, [], 0, 0, 0, 0
         self.lock = threading.Lock()
 
     def __enter__(self):
@@ -237,6 +237,10 @@ class Measurement:
     def intermediates_logged(self):
         return self.system.log.read_text(errors="replace").count("Intermediate of ") if self.system.log else 0
 
+    def retried(self):
+        with self.lock:
+            self.retries += 1
+
     def storage_cpu(self):
         return proc_cpu_seconds(self.system.storage_pid) if self.system.storage_pid else 0.0
 
@@ -252,12 +256,18 @@ class Measurement:
         ops = len(self.latencies)
         return {"ops": ops, "seconds": self.seconds, "opsPerSecond": ops / self.seconds, "p50": percentile(self.latencies, 0.5),
                 "p95": percentile(self.latencies, 0.95), "bytes": self.bytes, "cpuSeconds": self.cpu, "cpuMsPerOp": self.cpu / ops * 1000, "storageCpuSeconds": self.storage,
-                "peakMb": self.peak_mb, "peakIsPerScenario": self.peak_reset, "intermediates": self.intermediates, "intermediatesMade": self.intermediates_made, "misses": self.misses}
+                "peakMb": self.peak_mb, "peakIsPerScenario": self.peak_reset, "intermediates": self.intermediates, "intermediatesMade": self.intermediates_made, "misses": self.misses, "retries": self.retries}
 
 
 def get_image(system, key, query, measurement=None, save=None):
     started = time.perf_counter()
-    status, headers, body = system.request("GET", f"/images/{urllib.parse.quote(key)}" + (f"?{query}" if query else ""))
+    path = f"/images/{urllib.parse.quote(key)}" + (f"?{query}" if query else "")
+    status, headers, body = system.request("GET", path)
+    while status == 503 and measurement:
+        # Overloaded (the decode budget): a client retries after Retry-After; counted and reported, and the wait is in the latency.
+        measurement.retried()
+        time.sleep(float(headers.get("Retry-After", "1")))
+        status, headers, body = system.request("GET", path)
     if status != 200:
         raise RuntimeError(f"{system.name}: GET {key}?{query}: {status} {body[:300]!r}")
     if measurement:
@@ -631,6 +641,9 @@ def section(r):
     ]
     for scenario, title in SCENARIOS.items():
         lines += [f"### {title}", "", WHAT[scenario].format(passes=r["storedPasses"]), ""] + scenario_table(r, scenario) + [""]
+        retried = {r["systems"][s]: m[scenario].get("retries", 0) for s, m in r["median"].items() if m[scenario].get("retries", 0)}
+        if retried:
+            lines += ["Answered `503` and retried after `Retry-After` (the wait counts in the latency): " + ", ".join(f"{k} {v}" for k, v in retried.items()) + ".", ""]
         if scenario == "first-view":
             lines += ["Per width (first repetition's responses, all photos):", ""] + width_table(r) + [""]
             lines += [f"Intermediates made for the {len(r['photos'])} originals (the service's log line `Intermediate of <key> made`; in brackets the responses whose `Server-Timing` has an `intermediate` stage): "
