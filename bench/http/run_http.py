@@ -412,6 +412,13 @@ def pillow_upload(photos):
     return None
 
 
+def versions():
+    """What ran, as installed (package.json pins the peer's packages; moto is whatever python3 has)."""
+    module = lambda name: json.loads((HTTP / "node_modules" / name / "package.json").read_text())["version"]
+    moto = base.sh(sys.executable, "-c", "import moto; print(moto.__version__)").strip()
+    return {"moto": moto, "sharp": module("sharp"), "@aws-sdk/client-s3": module("@aws-sdk/client-s3"), "Node.js": base.sh("node", "--version").strip()}
+
+
 def output_bytes(outputs):
     """Total bytes per (scenario folder, system) of the saved responses: the first view per width."""
     return {d.name: {e.name: sum(f.stat().st_size for f in e.iterdir()) for e in sorted(d.iterdir())} for d in sorted(outputs.iterdir())}
@@ -449,7 +456,8 @@ def measure(app=None):
             base.publish(True, app)
         moto, endpoint = start_moto(work)
         s3 = s3_client(endpoint)
-        systems = start_service(app, work, endpoint, s3) + [start_peer(endpoint, s3)]
+        systems.extend(start_service(app, work, endpoint, s3))  # one at a time, so that `finally` stops whatever started
+        systems.append(start_peer(endpoint, s3))
         for system in systems:
             wait_http(system.port, "/healthz", system.process)
             system.storage_pid = moto.pid if system.kind == "s3" else None
@@ -482,15 +490,12 @@ def measure(app=None):
         "systems": {s.name: s.label for s in systems},
         "runs": runs,
         "median": {s: {sc: median_run([r[sc] for r in rs]) for sc in SCENARIOS} for s, rs in runs.items()},
-        "quality": q, "outputBytes": output_bytes(outputs), "floor": floor, "pillow": pillow, "cold": cold, "prices": PRICES, "lambdaMb": LAMBDA_MB,
+        "versions": versions(), "quality": q, "outputBytes": output_bytes(outputs), "floor": floor, "pillow": pillow, "cold": cold, "prices": PRICES, "lambdaMb": LAMBDA_MB,
         "load": os.getloadavg()[0],
     }
     base.RESULTS.mkdir(exist_ok=True)
     (base.RESULTS / "http.json").write_text(json.dumps(result, indent=2))
     return result
-
-
-
 
 
 # ---------------------------------------------------------------- the report
@@ -615,12 +620,13 @@ def targets(r):
 def section(r):
     """The "## HTTP, end to end" section of docs/benchmarks.md, from measure()'s result."""
     lines = ["## HTTP, end to end", ""]
+    v = r["versions"]
     if r["quick"]:
         lines += ["*A quick development run (`BENCH_HTTP_QUICK=1`: one repetition, three photos): not a measurement to quote.*", ""]
     lines += [
         f"The service published as for Lambda (`dotnet publish src/ImageApi -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true`, run as `dotnet ImageApi.dll`) "
-        "on the folder store and on S3 (moto 5.2.1's server, `python3 -m moto.server`), and beside it on the same moto the peer `bench/http/peer.mjs`: "
-        "a Node.js service with sharp 0.35.5 and the AWS SDK for JavaScript v3 of the same architecture as AWS's image-optimization sample "
+        f"on the folder store and on S3 (moto {v['moto']}'s server, `python3 -m moto.server`), and beside it on the same moto the peer `bench/http/peer.mjs`: "
+        f"a Node.js {v['Node.js']} service with sharp {v['sharp']} and the AWS SDK for JavaScript v3 (`@aws-sdk/client-s3` {v['@aws-sdk/client-s3']}) of the same architecture as AWS's image-optimization sample "
         "(the stored rendition from the destination bucket if there is one; else GET the original from the source bucket, sharp, PUT to the destination bucket, respond; "
         "`POST /events` makes the default rendition), with the service's defaults (fit inside, WebP q80 effort 4, JPEG q80 without mozjpeg, Lanczos-3, no enlargement, no metadata) "
         "and sharp's own threading. Rate limits off for the service (`RateLimits__*=0`). "
