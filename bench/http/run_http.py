@@ -507,7 +507,9 @@ WHAT = {
     "upload": "Each photo uploaded once by one of two clients (folder store: `POST /uploads`, then the `PUT` to the ticket's URL; "
               "S3: a `PutObject` to moto, then `POST /events` with that object's ObjectCreated notification), until every default rendition "
               "(800×800 inside, WebP q80) exists. ops = uploads; latency = from the upload's start to its rendition existing "
-              "(folder store: its `_source.json` appears, which is written after the rendition); bytes = the default renditions, as served afterwards.",
+              "(folder store: its `_source.json` appears, which is written after the rendition); bytes = the default renditions, as served afterwards. "
+              "The folder store accepts every upload at once and its workers (`Events:Workers`, the number of cores) take them from the queue, so its latencies "
+              "include the wait in the queue; on S3 each client waits for its event's answer, at most two in flight, as two concurrent Lambda invocations.",
     "first-view": "Two clients, each loading one page at a time: the page asks for its image's four srcset widths (320/640/960/1280, WebP) at once, "
                   "none of them made before. ops = requests.",
     "later": "`w=400&format=jpeg` and `w=300&h=300&fit=cover&format=webp` of each photo, after the first view (the service cuts them from its intermediate), two clients.",
@@ -633,7 +635,8 @@ def section(r):
         f"{len(r['photos'])} photos ({', '.join(r['photos'])}), {r['clients']} concurrent clients (Python, keep-alive connections); "
         f"before the first repetition each system does the whole sequence once on other keys ({', '.join(r['warmUp'])}) to warm up. "
         f"{r['repetitions']} repetitions with fresh keys, the order of the systems reversed every other repetition; each table row is the repetition with the median throughput, whole. "
-        "Peak MB is the server process's VmHWM over the scenario (reset through `/proc/<pid>/clear_refs` before it); CPU s is its utime + stime over the scenario "
+        "Peak MB is the server process's VmHWM over the scenario (reset through `/proc/<pid>/clear_refs` before it, which sets it to the memory still resident then: "
+        "what a long-lived process keeps from earlier scenarios counts); CPU s is its utime + stime over the scenario "
         "(`/proc/<pid>/stat`); moto's CPU over the scenario is beside it (storage: not billed to the function). "
         "PSNR (RGB) and SSIM (luma) are `bench/ImageApi.Bench/Quality.cs`'s, on the responses of the first repetition: against the original decoded at full size "
         f"and resized by libvips' Lanczos-3 without pre-shrink (cover: filled, then the centre). 1-minute load average at the end: {r['load']:.2f}.",
