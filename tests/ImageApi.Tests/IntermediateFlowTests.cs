@@ -60,6 +60,23 @@ public sealed class IntermediateFlowTests : IDisposable
     }
 
     [Fact]
+    public async Task First_sizes_that_arrive_together_share_one_decode_of_the_original_and_one_intermediate()
+    {
+        var client = _factory.CreateClient();
+        var original = GeneratedImages.LargePhoto(3200, 2000);
+        var ticket = await client.UploadBytesAsync("large.jpg", "image/jpeg", original);
+        await ApiClient.WaitForFileAsync(Path.Combine(_factory.DestinationRoot, "processed", ticket.Key), "_source.json", TimeSpan.FromSeconds(30));
+        var read = _factory.OriginalBytesRead;
+
+        // A page's srcset: its widths are asked for at once, none made before.
+        int[] widths = [320, 640, 960, 1280];
+        var responses = await Task.WhenAll(widths.Select(w => client.GetImageAsync(ticket.Image($"w={w}&format=webp"))));
+        Assert.Equal(widths.Select(w => (w, w * 2000 / 3200)), responses.Select(r => (r.Info.Width, r.Info.Height)));
+        Assert.Equal(read + original.Length, _factory.OriginalBytesRead);
+        Assert.Single(_factory.Logs, line => line.Contains("Intermediate of", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_transparent_original_gets_a_webp_intermediate_that_keeps_its_alpha()
     {
         var client = _factory.CreateClient();

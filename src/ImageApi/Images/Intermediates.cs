@@ -2,7 +2,9 @@ using ImageApi.Processing.Formats;
 using ImageApi.Processing.Naming;
 using ImageApi.Processing.Pipeline;
 using ImageApi.Processing.Transforms;
+using ImageApi.Configuration;
 using ImageApi.Storage;
+using Microsoft.Extensions.Options;
 
 namespace ImageApi.Images;
 
@@ -12,8 +14,11 @@ namespace ImageApi.Images;
 /// multi-megapixel original. The default rendition never makes one, so an original only ever shown at
 /// its default size costs one decode.
 /// </summary>
-public sealed partial class Intermediates(ObjectStores stores, SourceRecords records, ImagePipeline pipeline, ILogger<Intermediates> logger)
+public sealed partial class Intermediates(ObjectStores stores, SourceRecords records, ImagePipeline pipeline, IOptions<ServiceLimitsOptions> limits, ILogger<Intermediates> logger)
 {
+    /// <summary>One decode of an original's version at a time, to make its intermediate.</summary>
+    private readonly SingleFlight<RenditionWithIntermediate> _making = new();
+
     /// <summary>The intermediate's name: a service file beside the renditions, never served.</summary>
     public static string KeyFor(SourceKey source, OutputFormat format) => RenditionKey.PrefixFor(source) + "_intermediate." + format.Extension;
 
@@ -35,6 +40,28 @@ public sealed partial class Intermediates(ObjectStores stores, SourceRecords rec
 
         await using var stored = await stores.Destination.GetAsync(KeyFor(source, format), cancellationToken).ConfigureAwait(false);
         return stored is null ? null : (await Originals.ReadAllAsync(stored, cancellationToken).ConfigureAwait(false), original);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="make"/> (decode the original, make a rendition and the intermediate, store
+    /// them) once per version of an original, however many first sizes arrive at once: a page's
+    /// <c>srcset</c> asks for several together, and each would otherwise decode the multi-megapixel
+    /// original and make an intermediate of its own.
+    /// </summary>
+    /// <returns>What was made, and whether this caller's <paramref name="make"/> made it (its rendition is the caller's).</returns>
+    public async Task<(RenditionWithIntermediate Made, bool Mine)> MakeOnceAsync(SourceKey source, ObjectInfo head, Func<CancellationToken, Task<RenditionWithIntermediate>> make, CancellationToken cancellationToken)
+    {
+        var mine = false;
+        var made = await _making.RunAsync(
+            source.Value + "\n" + head.ETag,
+            token =>
+            {
+                mine = true;
+                return make(token);
+            },
+            limits.Value.RenderTimeout,
+            cancellationToken).ConfigureAwait(false);
+        return (made, mine);
     }
 
     /// <summary>Stores what <see cref="ImagePipeline.RenderWithIntermediate"/> made beside the rendition, and records it.</summary>

@@ -144,7 +144,17 @@ public sealed partial class RenditionService(
 
         RenderedImage rendered;
         TimeSpan fetched;
-        if (!isDefault && await intermediates.TryReadAsync(key.Source, key.Spec, record, head, cancellationToken).ConfigureAwait(false) is var (intermediate, original))
+        if (isDefault)
+        {
+            // The default rendition never makes an intermediate, so an original only shown at its default size costs one decode.
+            var (bytes, version) = await originals.DownloadAsync(key.Source, head, record, cancellationToken).ConfigureAwait(false);
+            fetched = clock.Elapsed;
+            using (bytes)
+            {
+                rendered = await rejections.RecordingAsync(key.Source, version, () => pipeline.Render(bytes, key.Spec, null, cancellationToken), cancellationToken).ConfigureAwait(false);
+            }
+        }
+        else if (await intermediates.TryReadAsync(key.Source, key.Spec, record, head, cancellationToken).ConfigureAwait(false) is var (intermediate, original))
         {
             fetched = clock.Elapsed;
             using (intermediate)
@@ -154,12 +164,7 @@ public sealed partial class RenditionService(
         }
         else
         {
-            var (bytes, version) = await originals.DownloadAsync(key.Source, head, record, cancellationToken).ConfigureAwait(false);
-            fetched = clock.Elapsed;
-            using (bytes)
-            {
-                rendered = await RenderOriginalAsync(key, isDefault, bytes, version, cancellationToken).ConfigureAwait(false);
-            }
+            (rendered, fetched) = await RenderFirstSizeAsync(key, head, record, clock, cancellationToken).ConfigureAwait(false);
         }
 
         var renderedAt = clock.Elapsed;
@@ -182,19 +187,44 @@ public sealed partial class RenditionService(
     }
 
     /// <summary>
-    /// Renders from the original. The first new size also makes the intermediate (the default rendition
-    /// never does, so uploads stay cheap). A refusal is recorded.
+    /// A new size of an original without an intermediate: the original is decoded once, for this size and
+    /// the intermediate. A first size that arrives while another one's decode runs waits for it and is
+    /// cut from its intermediate; only one that does not fit inside it decodes the original again.
     /// </summary>
-    private async Task<RenderedImage> RenderOriginalAsync(RenditionKey key, bool isDefault, MemoryStream original, string version, CancellationToken cancellationToken)
+    /// <returns>The rendition, and when the original (or the intermediate) was at hand.</returns>
+    private async Task<(RenderedImage Rendered, TimeSpan Fetched)> RenderFirstSizeAsync(RenditionKey key, ObjectInfo head, SourceRecord? record, Stopwatch clock, CancellationToken cancellationToken)
     {
-        if (isDefault)
+        var fetched = TimeSpan.Zero;
+        var (made, mine) = await intermediates.MakeOnceAsync(key.Source, head, async token =>
         {
-            return await rejections.RecordingAsync(key.Source, version, () => pipeline.Render(original, key.Spec, null, cancellationToken), cancellationToken).ConfigureAwait(false);
+            var (bytes, version) = await originals.DownloadAsync(key.Source, head, record, token).ConfigureAwait(false);
+            fetched = clock.Elapsed;
+            using (bytes)
+            {
+                var made = await rejections.RecordingAsync(key.Source, version, () => pipeline.RenderWithIntermediate(bytes, key.Spec, token), token).ConfigureAwait(false);
+                await intermediates.StoreAsync(key.Source, version, made, token).ConfigureAwait(false);
+                return made;
+            }
+        }, cancellationToken).ConfigureAwait(false);
+        if (mine)
+        {
+            return (made.Rendition, fetched);
         }
 
-        var made = await rejections.RecordingAsync(key.Source, version, () => pipeline.RenderWithIntermediate(original, key.Spec, cancellationToken), cancellationToken).ConfigureAwait(false);
-        await intermediates.StoreAsync(key.Source, version, made, cancellationToken).ConfigureAwait(false);
-        return made.Rendition;
+        var original = new Dimensions(made.Source.Width, made.Source.Height);
+        if (made.Intermediate is { } shared && pipeline.CanRenderFromIntermediate(key.Spec, original, new Dimensions(shared.Width, shared.Height)))
+        {
+            fetched = clock.Elapsed;
+            using var intermediate = new MemoryStream(shared.Content, writable: false);
+            return (pipeline.Render(intermediate, key.Spec, original, cancellationToken), fetched);
+        }
+
+        var (bytes, version) = await originals.DownloadAsync(key.Source, head, record, cancellationToken).ConfigureAwait(false);
+        fetched = clock.Elapsed;
+        using (bytes)
+        {
+            return (await rejections.RecordingAsync(key.Source, version, () => pipeline.Render(bytes, key.Spec, null, cancellationToken), cancellationToken).ConfigureAwait(false), fetched);
+        }
     }
 
     /// <summary>Stores a new rendition create-only; when another instance stored it first, serves what it stored, so every client sees one ETag.</summary>
