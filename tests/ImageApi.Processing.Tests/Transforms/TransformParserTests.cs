@@ -4,7 +4,7 @@ using ImageApi.Processing.Transforms;
 
 namespace ImageApi.Processing.Tests.Transforms;
 
-public class TransformParserTests
+public partial class TransformParserTests
 {
     private static readonly RenditionDefaults Defaults = new();
     private readonly TransformParser _parser = new(Defaults);
@@ -123,7 +123,7 @@ public class TransformParserTests
     [InlineData("format=jpg", "format", "one of webp, avif, jpeg, png, gif, auto")]
     [InlineData("format=heic", "format", "one of webp, avif, jpeg, png, gif, auto")]
     [InlineData("exp=soon", "exp", "a Unix time in seconds")]
-    [InlineData("width=400", "width", "w, h, fit, format, q, sig, exp")]
+    [InlineData("size=400", "size", "w (width), h (height), fit, format (fm, auto), q (quality), sig, exp, dpr, gravity, fp-x, fp-y, bg, rot, flip, blur, sharpen")]
     [InlineData("w=400&w=500", "w", "a single value")]
     [InlineData("w=400&W=500", "w", "a single value")]
     [InlineData("w=abc&w=500", "w", "a single value")]

@@ -1,0 +1,20 @@
+namespace ImageApi.Processing.Pipeline.Steps;
+
+/// <summary>libvips' sharpen (an unsharp mask on lightness) of the output's pixels (<c>sharpen</c>, sigma in output pixels).</summary>
+public sealed class SharpenStep : IPipelineStep
+{
+    public void Run(PipelineContext context)
+    {
+        if (context.Spec.Sharpen is { } sigma)
+        {
+            var format = context.Image.Format;
+            context.Image = context.Image.Sharpen(sigma: (double)sigma);
+
+            // sharpen answers in 16-bit; every later step and encoder expects what came in.
+            if (context.Image.Format != format)
+            {
+                context.Image = context.Image.Cast(format);
+            }
+        }
+    }
+}
