@@ -9,16 +9,7 @@ public partial class TransformParserTests
     private static readonly RenditionDefaults Defaults = new();
     private readonly TransformParser _parser = new(Defaults);
 
-    private static KeyValuePair<string, string?>[] Query(string query) =>
-        query.Length == 0
-            ? []
-            : query.Split('&').Select(part =>
-            {
-                var eq = part.IndexOf('=', StringComparison.Ordinal);
-                return eq < 0
-                    ? new KeyValuePair<string, string?>(part, null)
-                    : new KeyValuePair<string, string?>(part[..eq], part[(eq + 1)..]);
-            }).ToArray();
+    private static KeyValuePair<string, string?>[] Query(string query) => QueryStrings.Pairs(query);
 
     private TransformRequest Parse(string query) => _parser.Parse(Query(query)).Request;
 

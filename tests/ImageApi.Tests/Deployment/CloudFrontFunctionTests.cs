@@ -244,7 +244,7 @@ public sealed class CloudFrontFunctionTests
     {
         try
         {
-            var parsed = parser.Parse(Pairs(query));
+            var parsed = parser.Parse(QueryStrings.Pairs(query));
             return new Processing.Naming.RenditionKey(Processing.Naming.SourceKey.Parse("uploads/a.jpg"), parsed.Request.Resolve(FormatSupport.All, false, 1, 1, new RenditionDefaults())).Value + " signed " + parsed.SignedQuery;
         }
         catch (TransformRequestException ex)
@@ -265,9 +265,6 @@ public sealed class CloudFrontFunctionTests
 
         return ordered;
     }
-
-    private static KeyValuePair<string, string?>[] Pairs(string query) =>
-        [.. query.Split('&', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Split('=', 2)).Select(p => new KeyValuePair<string, string?>(p[0], p.Length > 1 ? p[1] : ""))];
 
     private static async Task<JsonElement[]> RunAsync(string engine, Case[] cases, string allowedWidths = "")
     {

@@ -7,14 +7,7 @@ public sealed class SharpenStep : IPipelineStep
     {
         if (context.Spec.Sharpen is { } sigma)
         {
-            var format = context.Image.Format;
             context.Image = context.Image.Sharpen(sigma: (double)sigma);
-
-            // sharpen answers in 16-bit; every later step and encoder expects what came in.
-            if (context.Image.Format != format)
-            {
-                context.Image = context.Image.Cast(format);
-            }
         }
     }
 }
