@@ -108,6 +108,27 @@ public sealed partial class RenditionService(
         return keys.Count(k => !RenditionKey.IsServiceFile(k));
     }
 
+    /// <summary>Deletes the renditions of one original that were cut with its own focal point (now changed); the others stay.</summary>
+    /// <returns>How many were deleted.</returns>
+    public async Task<int> DeleteCutWithFocalPointAsync(SourceKey source, CancellationToken cancellationToken)
+    {
+        var stale = new List<string>();
+        await foreach (var key in stores.Destination.ListAsync(RenditionKey.PrefixFor(source), cancellationToken).ConfigureAwait(false))
+        {
+            if (RenditionKey.BelongsTo(key, source) && RenditionKey.UsesOriginalFocalPoint(key))
+            {
+                stale.Add(key);
+            }
+        }
+
+        foreach (var key in stale)
+        {
+            await stores.Destination.DeleteAsync(key, cancellationToken).ConfigureAwait(false);
+        }
+
+        return stale.Count;
+    }
+
     /// <summary>
     /// Fixes the format: <c>auto</c> depends on the client and, unless the client takes WebP but not
     /// AVIF, on the original's size (AVIF only up to <c>Delivery:AutoAvifMaxPixels</c>) and transparency.
@@ -142,14 +163,16 @@ public sealed partial class RenditionService(
         var record = await records.ReadAsync(key.Source, cancellationToken).ConfigureAwait(false);
         Rejections.ThrowIfRecorded(record, head);
 
+        // The stored name keeps "the original's focal point"; the render needs the point itself.
+        var spec = key.Spec.ForOriginal(FocalPoints.Of(head));
         RenderedImage rendered;
         TimeSpan fetched;
-        if (!isDefault && await intermediates.TryReadAsync(key.Source, key.Spec, record, head, cancellationToken).ConfigureAwait(false) is var (intermediate, original))
+        if (!isDefault && await intermediates.TryReadAsync(key.Source, spec, record, head, cancellationToken).ConfigureAwait(false) is var (intermediate, original))
         {
             fetched = clock.Elapsed;
             using (intermediate)
             {
-                rendered = pipeline.Render(intermediate, key.Spec, original, cancellationToken);
+                rendered = pipeline.Render(intermediate, spec, original, cancellationToken);
             }
         }
         else
@@ -158,7 +181,7 @@ public sealed partial class RenditionService(
             fetched = clock.Elapsed;
             using (bytes)
             {
-                rendered = await RenderOriginalAsync(key, isDefault, bytes, version, cancellationToken).ConfigureAwait(false);
+                rendered = await RenderOriginalAsync(key.Source, spec, isDefault, bytes, version, record?.FocalPoint, cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -185,15 +208,15 @@ public sealed partial class RenditionService(
     /// Renders from the original. The first new size also makes the intermediate (the default rendition
     /// never does, so uploads stay cheap). A refusal is recorded.
     /// </summary>
-    private async Task<RenderedImage> RenderOriginalAsync(RenditionKey key, bool isDefault, MemoryStream original, string version, CancellationToken cancellationToken)
+    private async Task<RenderedImage> RenderOriginalAsync(SourceKey source, RenditionSpec spec, bool isDefault, MemoryStream original, string version, string? recordedFocalPoint, CancellationToken cancellationToken)
     {
         if (isDefault)
         {
-            return await rejections.RecordingAsync(key.Source, version, () => pipeline.Render(original, key.Spec, null, cancellationToken), cancellationToken).ConfigureAwait(false);
+            return await rejections.RecordingAsync(source, version, () => pipeline.Render(original, spec, null, cancellationToken), cancellationToken).ConfigureAwait(false);
         }
 
-        var made = await rejections.RecordingAsync(key.Source, version, () => pipeline.RenderWithIntermediate(original, key.Spec, cancellationToken), cancellationToken).ConfigureAwait(false);
-        await intermediates.StoreAsync(key.Source, version, made, cancellationToken).ConfigureAwait(false);
+        var made = await rejections.RecordingAsync(source, version, () => pipeline.RenderWithIntermediate(original, spec, cancellationToken), cancellationToken).ConfigureAwait(false);
+        await intermediates.StoreAsync(source, version, made, recordedFocalPoint, cancellationToken).ConfigureAwait(false);
         return made.Rendition;
     }
 

@@ -57,7 +57,8 @@ public sealed class TemplateTests
         var cors = properties.GetProperty("CorsConfiguration").GetProperty("CorsRules")[0];
         Assert.Equal("AllowedOrigins", cors.GetProperty("AllowedOrigins").GetProperty("Ref").GetString());
         Assert.Equal(["PUT"], cors.GetProperty("AllowedMethods").EnumerateArray().Select(m => m.GetString()));
-        Assert.Equal(["content-type", "if-none-match"], cors.GetProperty("AllowedHeaders").EnumerateArray().Select(m => m.GetString()));
+        // The headers an upload ticket lists (S3UploadSigner): the focal point travels as S3 user metadata.
+        Assert.Equal(["content-type", "if-none-match", "x-amz-meta-focal-point"], cors.GetProperty("AllowedHeaders").EnumerateArray().Select(m => m.GetString()));
         var rule = properties.GetProperty("LifecycleConfiguration").GetProperty("Rules")[0];
         Assert.Equal(1, rule.GetProperty("AbortIncompleteMultipartUpload").GetProperty("DaysAfterInitiation").GetInt32());
     }
