@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using ImageApi.Tests.Infrastructure;
-using NetVips;
 
 namespace ImageApi.Tests.Images;
 
@@ -16,30 +15,6 @@ public sealed class FocalPointTests : IDisposable
 
     public void Dispose() => _app.Dispose();
 
-    /// <summary>A white dot on black, 600×300, at (<paramref name="x"/>, <paramref name="y"/>).</summary>
-    internal static byte[] Dot(int x, int y)
-    {
-        using var black = Image.Black(600, 300, bands: 3);
-        using var dot = black.Mutate(m => m.DrawRect([255, 255, 255], x - 15, y - 15, 30, 30, fill: true)).Copy(interpretation: Enums.Interpretation.Srgb);
-        return dot.PngsaveBuffer(compression: 1);
-    }
-
-    /// <summary>Whether a 100×100 cover crop of <see cref="Dot"/> shows the dot, and where (its bright pixels' mean column).</summary>
-    internal static double DotColumn(Decoded crop)
-    {
-        double sum = 0, weighted = 0;
-        for (var y = 0; y < crop.Height; y++)
-        {
-            for (var x = 0; x < crop.Width; x++)
-            {
-                var v = crop[x, y].R;
-                (sum, weighted) = (sum + v, weighted + (v * x));
-            }
-        }
-
-        return sum == 0 ? double.NaN : weighted / sum;
-    }
-
     private const string Crop = "w=100&h=100&fit=cover&format=png";
 
     private string Folder(Ticket ticket) => Path.Combine(_app.DestinationRoot, "processed", ticket.Key);
@@ -50,31 +25,31 @@ public sealed class FocalPointTests : IDisposable
     public async Task The_tickets_focal_point_is_stored_with_the_original_and_kept_by_focal_and_auto()
     {
         var client = _app.CreateClient();
-        var ticket = await client.UploadBytesAsync("dot.png", "image/png", Dot(540, 150), new { x = 0.9, y = 0.5 });
+        var ticket = await client.UploadBytesAsync("dot.png", "image/png", FocalPointImages.Dot(540, 150), new { x = 0.9, y = 0.5 });
         Assert.Contains("focalPoint=0.9%2C0.5", ticket.UploadUrl.Query, StringComparison.Ordinal);
         var side = Path.Combine(_app.Root, "source.metadata", ticket.Key + ".json");
         Assert.Equal("{\"focal-point\":\"0.9,0.5\"}", await File.ReadAllTextAsync(side));
 
         // 100×100 of the 200×100 scaled image: the dot (at 180) is in the crop's right part, as far right as the image allows.
-        Assert.InRange(DotColumn((await client.GetImageAsync(ticket.Image(Crop + "&gravity=focal"))).Info), 75, 85);
-        Assert.InRange(DotColumn((await client.GetImageAsync(ticket.Image(Crop + "&gravity=auto"))).Info), 75, 85);
-        Assert.True(double.IsNaN(DotColumn((await client.GetImageAsync(ticket.Image(Crop))).Info)), "a centred crop misses the dot");
+        Assert.InRange(FocalPointImages.DotColumn((await client.GetImageAsync(ticket.Image(Crop + "&gravity=focal"))).Info), 75, 85);
+        Assert.InRange(FocalPointImages.DotColumn((await client.GetImageAsync(ticket.Image(Crop + "&gravity=auto"))).Info), 75, 85);
+        Assert.True(double.IsNaN(FocalPointImages.DotColumn((await client.GetImageAsync(ticket.Image(Crop))).Info)), "a centred crop misses the dot");
     }
 
     [Fact]
     public async Task Without_a_focal_point_focal_is_the_centre_and_auto_is_smart()
     {
         var client = _app.CreateClient();
-        var ticket = await client.UploadBytesAsync("dot.png", "image/png", Dot(540, 150));
-        Assert.True(double.IsNaN(DotColumn((await client.GetImageAsync(ticket.Image(Crop + "&gravity=focal"))).Info)));
-        Assert.False(double.IsNaN(DotColumn((await client.GetImageAsync(ticket.Image(Crop + "&gravity=auto"))).Info)), "smart finds the only thing in the picture");
+        var ticket = await client.UploadBytesAsync("dot.png", "image/png", FocalPointImages.Dot(540, 150));
+        Assert.True(double.IsNaN(FocalPointImages.DotColumn((await client.GetImageAsync(ticket.Image(Crop + "&gravity=focal"))).Info)));
+        Assert.False(double.IsNaN(FocalPointImages.DotColumn((await client.GetImageAsync(ticket.Image(Crop + "&gravity=auto"))).Info)), "smart finds the only thing in the picture");
     }
 
     [Fact]
     public async Task Changing_it_removes_the_renditions_cut_with_the_old_one_and_no_others()
     {
         var client = _app.CreateClient();
-        var ticket = await client.UploadBytesAsync("dot.png", "image/png", Dot(540, 150), new { x = 0.9, y = 0.5 });
+        var ticket = await client.UploadBytesAsync("dot.png", "image/png", FocalPointImages.Dot(540, 150), new { x = 0.9, y = 0.5 });
         await WaitForDefaultAsync(ticket);
         await client.GetImageAsync(ticket.Image(Crop + "&gravity=focal"));
         await client.GetImageAsync(ticket.Image(Crop + "&gravity=auto"));
@@ -91,7 +66,7 @@ public sealed class FocalPointTests : IDisposable
 
         // Cut again with the new point, on the left, far from the dot: the picture the explicit point makes.
         var recut = (await client.GetImageAsync(ticket.Image(Crop + "&gravity=focal"))).Bytes;
-        Assert.True(double.IsNaN(DotColumn(Decoded.From(recut))));
+        Assert.True(double.IsNaN(FocalPointImages.DotColumn(Decoded.From(recut))));
         Assert.Equal((await client.GetImageAsync(ticket.Image(Crop + "&fp-x=0.1&fp-y=0.5"))).Bytes, recut);
     }
 
@@ -108,7 +83,7 @@ public sealed class FocalPointTests : IDisposable
         var problem = await (await client.PostAsync("/uploads", body)).ReadProblemAsync(HttpStatusCode.BadRequest);
         Assert.Contains("from 0 to 1", problem.GetProperty("errors").GetProperty("focalPoint").GetString(), StringComparison.Ordinal);
 
-        var ticket = await client.UploadBytesAsync("dot.png", "image/png", Dot(300, 150));
+        var ticket = await client.UploadBytesAsync("dot.png", "image/png", FocalPointImages.Dot(300, 150));
         var change = await client.PutAsync(ticket.ImageUrl.AbsolutePath + "/focal-point", new StringContent(point, System.Text.Encoding.UTF8, "application/json"));
         Assert.Contains("from 0 to 1", (await change.ReadProblemAsync(HttpStatusCode.BadRequest)).GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
@@ -128,7 +103,7 @@ public sealed class FocalPointTests : IDisposable
     public async Task A_tampered_focal_point_in_the_upload_url_is_refused()
     {
         var client = _app.CreateClient();
-        var bytes = Dot(300, 150);
+        var bytes = FocalPointImages.Dot(300, 150);
         var ticket = await client.RequestUploadAsync("dot.png", "image/png", bytes.Length, new { x = 0.9, y = 0.5 });
         var tampered = ticket with { UploadUrl = new Uri(ticket.UploadUrl.ToString().Replace("focalPoint=0.9%2C0.5", "focalPoint=0.1%2C0.5", StringComparison.Ordinal)) };
         Assert.NotEqual(ticket.UploadUrl, tampered.UploadUrl);
