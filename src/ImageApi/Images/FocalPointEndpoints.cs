@@ -23,11 +23,12 @@ public static partial class FocalPointEndpoints
 
     public static IEndpointRouteBuilder MapFocalPoints(this IEndpointRouteBuilder app)
     {
-        // A catch-all cannot be followed by a literal, so the key and its suffix are one route value.
+        // A catch-all cannot be followed by a literal, so the key and its suffix are one route value (and
+        // OpenAPI lists the operation under /images/{key}, beside GET: two templates of one shape may not coexist).
         app.MapGroup("/images").WithTags("Images")
-            .MapPut("/{**path:regex(^.+/focal-point$)}", SetAsync)
+            .MapPut("/{**key:regex(^.+/focal-point$)}", SetAsync)
             .WithName("SetFocalPoint")
-            .WithSummary("Set an original's focal point: PUT /images/{key}/focal-point")
+            .WithSummary("Set an original's focal point: PUT /images/{key}/focal-point (the key here ends with /focal-point)")
             .WithDescription(
                 "The point gravity=focal (without fp-x and fp-y) and gravity=auto keep, as fractions of the upright original " +
                 "(0,0 top left). Renditions cut with the previous point are deleted, and their cached copies invalidated, " +
@@ -42,7 +43,7 @@ public static partial class FocalPointEndpoints
     }
 
     private static async Task<Ok<FocalPointChange>> SetAsync(
-        string path,
+        string key,
         [FromBody] FocalPointBody? body,
         ObjectStores stores,
         Events.SourceEventQueue events,
@@ -52,7 +53,7 @@ public static partial class FocalPointEndpoints
         CancellationToken cancellationToken)
     {
         var point = (body ?? new FocalPointBody(null, null)).Validate(out var error) ?? throw new InvalidFocalPointException(error!);
-        var source = SourceKey.Parse(path[..^Suffix.Length]);
+        var source = SourceKey.Parse(key[..^Suffix.Length].Replace("%2F", "/", StringComparison.OrdinalIgnoreCase));
         if (!source.Value.StartsWith(uploads.Value.KeyPrefix, StringComparison.Ordinal))
         {
             throw new SourceNotFoundException(source.Value);
