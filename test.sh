@@ -18,16 +18,24 @@ if ! command -v njs >/dev/null; then
   else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq njs >/dev/null; fi
 fi
 
+# Next.js for the next/image client test, from npm at the version tests/clients/next/package.json pins
+# (installed here, never committed).
+if command -v npm >/dev/null && [ ! -d tests/clients/next/node_modules/next ]; then
+  echo "installing next for the next/image client test" >&2
+  npm install --prefix tests/clients/next --no-audit --no-fund --omit=optional --ignore-scripts --no-package-lock --loglevel=error >/dev/null
+fi
+
 # Tools the tests drive, beside the .NET SDK.
 missing=""
 python3 -c "import moto.server" 2>/dev/null || missing="$missing python3-moto[server]"
 command -v openapi-spec-validator >/dev/null || missing="$missing openapi-spec-validator"
 command -v cfn-lint >/dev/null || missing="$missing cfn-lint"
 command -v node >/dev/null || missing="$missing node"
+[ -d tests/clients/next/node_modules/next ] || missing="$missing next(npm)"
 command -v njs >/dev/null || missing="$missing njs"
 [ -x /usr/bin/chromium ] || missing="$missing chromium"
 if [ -n "$missing" ]; then
-  echo "missing:$missing (pip install \"moto[server]\" openapi-spec-validator cfn-lint; Node.js from your package manager)" >&2
+  echo "missing:$missing (pip install \"moto[server]\" openapi-spec-validator cfn-lint; Node.js and npm from your package manager)" >&2
   echo "0 passed, 1 failed, 0 skipped"
   exit 1
 fi

@@ -54,6 +54,7 @@ if (app.Services.GetRequiredService<IOptions<StorageOptions>>().Value.Provider =
 }
 
 app.MapImages();
+app.MapFocalPoints();
 if (app.Services.GetRequiredService<IOptions<EventsOptions>>().Value.IsEnabled(app.Services.GetRequiredService<IOptions<StorageOptions>>().Value.Provider))
 {
     app.MapEvents();

@@ -35,9 +35,19 @@ public sealed class ServiceTests
 
         var get = paths.GetProperty("/images/{key}").GetProperty("get");
         var parameters = get.GetProperty("parameters").EnumerateArray().ToDictionary(p => p.GetProperty("name").GetString()!);
-        Assert.Equal(["key", "w", "h", "fit", "format", "q", "sig", "exp"], parameters.Keys);
+        Assert.Equal(["key", "w", "h", "fit", "format", "q", "sig", "exp", "dpr", "gravity", "fp-x", "fp-y", "bg", "rot", "flip", "blur", "sharpen"], parameters.Keys);
         Assert.Equal(4096, parameters["w"].GetProperty("schema").GetProperty("maximum").GetInt32());
-        Assert.Equal(["inside", "cover", "contain", "fill"], parameters["fit"].GetProperty("schema").GetProperty("enum").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(["inside", "cover", "contain", "fill", "max", "clip", "crop", "min"], parameters["fit"].GetProperty("schema").GetProperty("enum").EnumerateArray().Select(e => e.GetString()));
+        Assert.Contains("Also spelled width", parameters["w"].GetProperty("description").GetString(), StringComparison.Ordinal);
+        Assert.Contains("auto=format is format=auto", parameters["format"].GetProperty("description").GetString(), StringComparison.Ordinal);
+        Assert.Equal(("number", 1m, 3m), (parameters["dpr"].GetProperty("schema").GetProperty("type").GetString(), parameters["dpr"].GetProperty("schema").GetProperty("minimum").GetDecimal(), parameters["dpr"].GetProperty("schema").GetProperty("maximum").GetDecimal()));
+        Assert.Equal(0.3m, parameters["blur"].GetProperty("schema").GetProperty("minimum").GetDecimal());
+        Assert.Equal([0, 90, 180, 270], parameters["rot"].GetProperty("schema").GetProperty("enum").EnumerateArray().Select(e => e.GetInt32()));
+        Assert.Equal(["h", "v", "hv"], parameters["flip"].GetProperty("schema").GetProperty("enum").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal("center", parameters["gravity"].GetProperty("schema").GetProperty("default").GetString());
+        Assert.Contains("rrggbbaa", parameters["bg"].GetProperty("description").GetString(), StringComparison.Ordinal);
+        Assert.True(paths.GetProperty("/images/{key}").TryGetProperty("put", out var focal));
+        Assert.Contains("focal-point", focal.GetProperty("summary").GetString(), StringComparison.Ordinal);
         Assert.Equal(["webp", "avif", "jpeg", "png", "gif", "auto"], parameters["format"].GetProperty("schema").GetProperty("enum").EnumerateArray().Select(e => e.GetString()));
         var statuses = get.GetProperty("responses").EnumerateObject().Select(r => r.Name).ToHashSet();
         Assert.Superset(new HashSet<string> { "200", "304", "400", "404", "413", "415", "422", "503" }, statuses);

@@ -39,6 +39,21 @@ public sealed record RenditionKey
     }
 
 
+    /// <summary>
+    /// Whether the rendition stored under <paramref name="key"/> was cut with the original's own focal
+    /// point (<c>gravity=focal</c> without coordinates, or <c>auto</c>), so it is stale once that point changes.
+    /// </summary>
+    public static bool UsesOriginalFocalPoint(string key)
+    {
+        var name = key[(key.LastIndexOf('/') + 1)..];
+        var dot = name.LastIndexOf('.');
+        var segments = (dot < 0 ? name : name[..dot]).Split('-');
+        return !IsServiceFile(key) && OriginalFocalPointSegments.Any(segments.Contains);
+    }
+
+    private static readonly string[] OriginalFocalPointSegments = [.. new[] { Gravity.Focal, Gravity.Auto }
+        .Select(g => TransformParameters.Gravity.KeySegment(new RenditionSpec(1, 1, FitMode.Cover, Processing.Formats.OutputFormats.Png, null) { Gravity = g })!)];
+
     /// <summary>The service's own files beside the renditions (names starting with '_'): not renditions, never served as such.</summary>
     public static bool IsServiceFile(string key) => key.AsSpan(key.LastIndexOf('/') + 1).StartsWith("_", StringComparison.Ordinal);
 

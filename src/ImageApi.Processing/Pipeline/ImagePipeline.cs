@@ -12,10 +12,12 @@ namespace ImageApi.Processing.Pipeline;
 /// steps. Thread-safe; one instance serves every request.
 /// </summary>
 /// <remarks>
-/// The steps, in order: load (shrinking on load) → resize → orient → to sRGB → fit (crop or pad) →
-/// flatten → encode. Orientation and colour conversion follow the resize because they cost per pixel
-/// and the resized image has a fraction of the original's; the plan is in oriented space, so the
-/// resize step knows which stored side becomes which.
+/// The steps, in order: load (shrinking on load) → resize → orient → to sRGB → turn (rot, flip) →
+/// fit (crop or pad, by gravity) → blur → sharpen → flatten → encode, whatever order the query gave.
+/// Orientation, colour conversion and the turn follow the resize because they cost per pixel and the
+/// resized image has a fraction of the original's; the plan is in the output's frame, so the resize
+/// step knows which stored side becomes which. The filters run on the output's pixels, so a sigma
+/// means the same at every size.
 /// </remarks>
 public sealed class ImagePipeline
 {
@@ -29,7 +31,7 @@ public sealed class ImagePipeline
     private readonly IReadOnlyList<IPipelineStep> _prepare;
 
     /// <summary>From an upright, sRGB image at the plan's scaled size to the encoded rendition.</summary>
-    private readonly IReadOnlyList<IPipelineStep> _finish = [new FitStep(), new FlattenStep(), new EncodeStep()];
+    private readonly IReadOnlyList<IPipelineStep> _finish = [new TurnStep(), new FitStep(), new BlurStep(), new SharpenStep(), new FlattenStep(), new EncodeStep()];
 
     public ImagePipeline(ProcessingLimits limits, RenditionDefaults defaults, PipelineOptions? options = null, DecodeBudget? budget = null)
     {
@@ -52,8 +54,12 @@ public sealed class ImagePipeline
 
     /// <summary>Plans a rendition of an original of the given (oriented) size.</summary>
     /// <exception cref="OutputTooLargeException">The output would exceed the maximum size.</exception>
-    public ResizePlan Plan(Dimensions original, RenditionSpec spec) =>
-        ResizePlan.For(original.Width, original.Height, spec, _defaults.MaxWidth, _defaults.MaxHeight, _defaults.AllowEnlargement);
+    public ResizePlan Plan(Dimensions original, RenditionSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var (width, height) = spec.Turn.SwapsSides ? (original.Height, original.Width) : (original.Width, original.Height);
+        return ResizePlan.For(width, height, spec, _defaults.MaxWidth, _defaults.MaxHeight, _defaults.AllowEnlargement);
+    }
 
     /// <summary>Makes one rendition of the image in <paramref name="source"/>.</summary>
     /// <param name="plannedFrom">
@@ -76,7 +82,7 @@ public sealed class ImagePipeline
     private RenderedImage RenderPlanned(byte[] bytes, SourceImageInfo info, RenditionSpec spec, ResizePlan plan, Stopwatch clock, CancellationToken cancellationToken)
     {
         var inspected = clock.Elapsed;
-        using var lease = _budget.Acquire(Estimate(info, plan), cancellationToken);
+        using var lease = _budget.Acquire(Estimate(info, spec, plan), cancellationToken);
         using var context = new PipelineContext(bytes, info, spec, plan, _encoder, cancellationToken);
         Run(_prepare, context);
         Run(_finish, context);
@@ -106,12 +112,12 @@ public sealed class ImagePipeline
         var intermediateFormat = info.HasAlpha ? OutputFormats.Webp : OutputFormats.Jpeg;
         var intermediateSpec = new RenditionSpec(max, max, FitMode.Inside, intermediateFormat, _options.IntermediateQuality);
         var intermediatePlan = max == 0 ? default : ResizePlan.For(info.Width, info.Height, intermediateSpec, int.MaxValue, int.MaxValue);
-        if (max == 0 || (info.Width <= max && info.Height <= max) || !Fits(plan, new Dimensions(intermediatePlan.Width, intermediatePlan.Height)))
+        if (max == 0 || (info.Width <= max && info.Height <= max) || !Fits(plan, spec, new Dimensions(intermediatePlan.Width, intermediatePlan.Height)))
         {
             return new RenditionWithIntermediate(info, RenderPlanned(bytes, info, spec, plan, clock, cancellationToken), null);
         }
 
-        using var lease = _budget.Acquire(Estimate(info, intermediatePlan), cancellationToken);
+        using var lease = _budget.Acquire(Estimate(info, intermediateSpec, intermediatePlan), cancellationToken);
         using var prepared = new PipelineContext(bytes, info, intermediateSpec, intermediatePlan, _encoder, cancellationToken);
         Run(_prepare, prepared);
 
@@ -131,10 +137,14 @@ public sealed class ImagePipeline
 
     /// <summary>Whether a rendition can be cut from an intermediate of the given size without enlarging it.</summary>
     public bool CanRenderFromIntermediate(RenditionSpec spec, Dimensions original, Dimensions intermediate) =>
-        Fits(Plan(original, spec), intermediate);
+        Fits(Plan(original, spec), spec, intermediate);
 
-    private static bool Fits(ResizePlan plan, Dimensions intermediate) =>
-        plan.ScaledWidth <= intermediate.Width && plan.ScaledHeight <= intermediate.Height;
+    // The intermediate is upright but not turned: a quarter turn's scaled sides are the other way round in it.
+    private static bool Fits(ResizePlan plan, RenditionSpec spec, Dimensions intermediate)
+    {
+        var (width, height) = plan.Scaled(spec.Turn.SwapsSides);
+        return width <= intermediate.Width && height <= intermediate.Height;
+    }
 
     private static void Run(IReadOnlyList<IPipelineStep> steps, PipelineContext context)
     {
@@ -159,9 +169,9 @@ public sealed class ImagePipeline
     /// What a render may hold at once: the decoded image after shrink on load (libvips streams most of
     /// it, but a rotation or the intermediate holds it whole), plus the output.
     /// </summary>
-    private long Estimate(SourceImageInfo info, ResizePlan plan)
+    private long Estimate(SourceImageInfo info, RenditionSpec spec, ResizePlan plan)
     {
-        var (width, height) = info.QuarterTurn ? (plan.ScaledHeight, plan.ScaledWidth) : (plan.ScaledWidth, plan.ScaledHeight);
+        var (width, height) = plan.Scaled(info.QuarterTurn ^ spec.Turn.SwapsSides);
         var shrink = _options.ShrinkOnLoad ? LoadStep.ShrinkFor(info.Format, info.StoredWidth, info.StoredHeight, width, height) : 1;
         return (info.DecodedBytes / ((long)shrink * shrink)) + (plan.Pixels * 4);
     }

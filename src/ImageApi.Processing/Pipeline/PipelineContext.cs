@@ -42,6 +42,9 @@ public sealed class PipelineContext : IDisposable
     /// <summary>Whether the image has been turned upright (before that, its sides may be swapped).</summary>
     public bool Oriented { get; set; }
 
+    /// <summary>Whether <c>rot</c> and <c>flip</c> have been applied (before that, a quarter turn's sides are swapped).</summary>
+    public bool Turned { get; set; }
+
     /// <summary>The image as the last step left it; every image set here is disposed with the context.</summary>
     public Image Image
     {
@@ -58,9 +61,12 @@ public sealed class PipelineContext : IDisposable
     /// <summary>The encoded rendition, once the encode step has run.</summary>
     public byte[]? Output { get; set; }
 
-    /// <summary>The plan's scaled size as the image is now: swapped while a quarter-turned image is not yet upright.</summary>
+    /// <summary>
+    /// The plan's scaled size as the image is now: swapped while one quarter turn is outstanding (EXIF's
+    /// or <c>rot</c>'s; both at once cancel out).
+    /// </summary>
     public (int Width, int Height) ScaledSizeAsStored =>
-        Source.QuarterTurn && !Oriented ? (Plan.ScaledHeight, Plan.ScaledWidth) : (Plan.ScaledWidth, Plan.ScaledHeight);
+        Plan.Scaled((Source.QuarterTurn && !Oriented) ^ (Spec.Turn.SwapsSides && !Turned));
 
     public void Dispose()
     {

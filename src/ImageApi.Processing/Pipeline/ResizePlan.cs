@@ -8,18 +8,25 @@ namespace ImageApi.Processing.Pipeline;
 /// is decoded: resize to <see cref="ScaledWidth"/>×<see cref="ScaledHeight"/>, then crop (cover) at
 /// <see cref="CropLeft"/>,<see cref="CropTop"/> or pad (contain) to <see cref="Width"/>×<see cref="Height"/>.
 /// Computed from the original's size only, so a rendition cut from the intermediate has exactly the
-/// geometry of one made from the original.
+/// geometry of one made from the original. Every size and offset is in the output's frame: after
+/// EXIF orientation and after <c>rot</c> and <c>flip</c>.
 /// </summary>
 public readonly record struct ResizePlan(int Width, int Height, int ScaledWidth, int ScaledHeight, FitMode Fit)
 {
+    private readonly int? _cropLeft;
+    private readonly int? _cropTop;
+
     public bool Crops => Fit == FitMode.Cover && (ScaledWidth != Width || ScaledHeight != Height);
 
     public bool Pads => Fit == FitMode.Contain && (ScaledWidth != Width || ScaledHeight != Height);
 
-    /// <summary>Where a cover crop starts in the scaled image (centred).</summary>
-    public int CropLeft => (ScaledWidth - Width) / 2;
+    /// <summary>Where a cover crop starts in the scaled image: as the gravity says, centred unless set.</summary>
+    public int CropLeft { get => _cropLeft ?? (ScaledWidth - Width) / 2; init => _cropLeft = value; }
 
-    public int CropTop => (ScaledHeight - Height) / 2;
+    public int CropTop { get => _cropTop ?? (ScaledHeight - Height) / 2; init => _cropTop = value; }
+
+    /// <summary>The scaled size, or its sides swapped (for an image that is not yet turned into the output's frame).</summary>
+    public (int Width, int Height) Scaled(bool swapped) => swapped ? (ScaledHeight, ScaledWidth) : (ScaledWidth, ScaledHeight);
 
     /// <summary>Where a contain pad places the scaled image (centred).</summary>
     public int PadLeft => (Width - ScaledWidth) / 2;
@@ -28,7 +35,7 @@ public readonly record struct ResizePlan(int Width, int Height, int ScaledWidth,
 
     public long Pixels => (long)Width * Height;
 
-    /// <summary>Plans a rendition of a (correctly oriented) <paramref name="sourceWidth"/>×<paramref name="sourceHeight"/> image.</summary>
+    /// <summary>Plans a rendition of a <paramref name="sourceWidth"/>×<paramref name="sourceHeight"/> image, in the output's frame (upright, turned).</summary>
     /// <param name="allowEnlargement">
     /// Off: the output is never larger than the original in either dimension; a box larger than the
     /// original keeps its aspect ratio at the largest size the original allows.
@@ -49,7 +56,40 @@ public readonly record struct ResizePlan(int Width, int Height, int ScaledWidth,
             throw new OutputTooLargeException(plan.Width, plan.Height, maxWidth, maxHeight);
         }
 
-        return plan;
+        return plan.Crops ? Place(plan, spec) : plan;
+    }
+
+    /// <summary>
+    /// The crop's offsets for the gravity: a side or corner of the output keeps that edge; a focal point
+    /// (of the upright original, mapped through the turn) is put as near the crop's centre as the image
+    /// allows. Smart crops are placed by the fit step on the pixels; they start centred here.
+    /// </summary>
+    private static ResizePlan Place(ResizePlan plan, RenditionSpec spec)
+    {
+        var (spareX, spareY) = (plan.ScaledWidth - plan.Width, plan.ScaledHeight - plan.Height);
+        if (spec.Gravity == Gravity.Focal && spec.Focus is { } focus)
+        {
+            var (x, y) = spec.Turn.Map((double)focus.X, (double)focus.Y);
+            return plan with
+            {
+                CropLeft = Math.Clamp((int)Math.Round((x * plan.ScaledWidth) - (plan.Width / 2.0)), 0, spareX),
+                CropTop = Math.Clamp((int)Math.Round((y * plan.ScaledHeight) - (plan.Height / 2.0)), 0, spareY),
+            };
+        }
+
+        var (left, top) = spec.Gravity switch
+        {
+            Gravity.North => (spareX / 2, 0),
+            Gravity.South => (spareX / 2, spareY),
+            Gravity.East => (spareX, spareY / 2),
+            Gravity.West => (0, spareY / 2),
+            Gravity.NorthEast => (spareX, 0),
+            Gravity.NorthWest => (0, 0),
+            Gravity.SouthEast => (spareX, spareY),
+            Gravity.SouthWest => (0, spareY),
+            _ => (spareX / 2, spareY / 2),
+        };
+        return plan with { CropLeft = left, CropTop = top };
     }
 
     private static ResizePlan Inside(int sourceWidth, int sourceHeight, int? width, int? height, bool allowEnlargement)

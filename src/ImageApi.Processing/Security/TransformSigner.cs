@@ -9,8 +9,9 @@ namespace ImageApi.Processing.Security;
 /// HMAC-SHA256 signatures of transform URLs. What is signed is
 /// <c>&lt;key&gt;\n&lt;canonical query&gt;</c>: the original's key and the signed transform parameters
 /// that were given, as <see cref="TransformParser"/> writes them into <see cref="ParsedTransform.SignedQuery"/>:
-/// in the parameter table's order (<c>w, h, fit, format, q, exp</c>), canonical names, values lower-case,
-/// numbers without leading zeros, without <c>sig</c>. <c>format=auto</c> is signed as <c>auto</c>: the
+/// in the parameter table's order (<c>w, h, fit, format, q, exp</c>, then the newer ones), canonical
+/// names and values (aliases replaced, <c>dpr</c> folded into <c>w</c> and <c>h</c>), values lower-case,
+/// numbers without leading or trailing zeros, without <c>sig</c>. <c>format=auto</c> is signed as <c>auto</c>: the
 /// format is negotiated at the origin, so the query CloudFront forwards is the one that was signed.
 /// The signature is base64url without padding.
 /// Several keys are accepted at once, so a key can be rotated; the first one signs.

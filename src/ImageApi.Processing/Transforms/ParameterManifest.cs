@@ -6,8 +6,9 @@ namespace ImageApi.Processing.Transforms;
 
 /// <summary>
 /// The parameter table as the CloudFront Function needs it, written to
-/// <c>deploy/cloudfront/parameters.json</c>: names in canonical order, aliases, which values are numbers
-/// and which keep their case. <c>deploy/sync-template.py</c> turns the file into the function's
+/// <c>deploy/cloudfront/parameters.json</c>: names in canonical order, aliases (of names, and of values),
+/// which values are numbers and which keep their case, and the range of <c>dpr</c>, which the function
+/// folds into <c>w</c> and <c>h</c>. <c>deploy/sync-template.py</c> turns the file into the function's
 /// generated block and the cache policy's query strings; tests keep the file, the function and the
 /// template equal to this.
 /// </summary>
@@ -40,15 +41,40 @@ internal static class ParameterManifest
                 }
 
                 writer.WriteEndArray();
+                writer.WriteStartObject("aliasValues");
+                foreach (var (alias, values) in parameter.AliasValues)
+                {
+                    WriteMap(writer, alias, values);
+                }
+
+                writer.WriteEndObject();
+                WriteMap(writer, "valueAliases", parameter.ValueAliases);
                 writer.WriteBoolean("numeric", parameter.IsNumeric);
                 writer.WriteBoolean("preservesCase", parameter.PreservesCase);
                 writer.WriteEndObject();
             }
 
             writer.WriteEndArray();
+            writer.WriteStartObject("dpr");
+            writer.WriteString("name", TransformParameters.Dpr.Name);
+            writer.WriteNumber("minimum", TransformParameters.DprValue.Minimum);
+            writer.WriteNumber("maximum", TransformParameters.DprValue.Maximum);
+            writer.WriteNumber("decimals", TransformParameters.DprValue.Decimals);
+            writer.WriteEndObject();
             writer.WriteEndObject();
         }
 
         return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
+    }
+
+    private static void WriteMap(Utf8JsonWriter writer, string name, IEnumerable<KeyValuePair<string, string>> map)
+    {
+        writer.WriteStartObject(name);
+        foreach (var (key, value) in map)
+        {
+            writer.WriteString(key, value);
+        }
+
+        writer.WriteEndObject();
     }
 }

@@ -9,6 +9,8 @@ public enum ParameterType
     WholeNumber,
     /// <summary>JSON Schema's <c>string</c>.</summary>
     Text,
+    /// <summary>JSON Schema's <c>number</c> (a decimal).</summary>
+    Number,
 }
 
 /// <summary>
@@ -21,8 +23,8 @@ public enum ParameterType
 public sealed record ParameterSchema(
     ParameterType Type,
     string? Format = null,
-    long? Minimum = null,
-    long? Maximum = null,
+    decimal? Minimum = null,
+    decimal? Maximum = null,
     IReadOnlyList<string>? Values = null,
     string? Default = null);
 
@@ -38,6 +40,9 @@ internal abstract class ParameterValue<T>
 
     /// <summary>Whether case is part of the value (a signature): never lower-cased anywhere.</summary>
     public virtual bool PreservesCase => false;
+
+    /// <summary>Other spellings of values (lower-case), each with the canonical value it stands for.</summary>
+    public virtual IReadOnlyList<KeyValuePair<string, string>> ValueAliases => [];
 
     /// <summary>What the parameter accepts, in words: the end of "'w' must be …".</summary>
     public abstract string Allowed(RenditionDefaults defaults);
@@ -144,22 +149,41 @@ internal sealed class UnixTimeValue : ParameterValue<long>
     public override string Canonical(long value) => value.ToString(CultureInfo.InvariantCulture);
 }
 
-/// <summary>One of a fixed list of names, case-insensitive; canonically lower-case; optionally restricted to a configured list.</summary>
+/// <summary>
+/// One of a fixed list of names, case-insensitive; canonically lower-case; optionally restricted to a
+/// configured list. <paramref name="aliases"/> are other names of the same values, as other services'
+/// loaders spell them (<c>fit=max</c>); they are read as the value they stand for and never written.
+/// </summary>
 internal sealed class EnumValue<T>(
     IReadOnlyList<KeyValuePair<string, T>> values,
     Func<RenditionDefaults, T>? fallback = null,
-    Func<RenditionDefaults, ICollection<string>>? only = null)
+    Func<RenditionDefaults, ICollection<string>>? only = null,
+    IReadOnlyList<KeyValuePair<string, string>>? aliases = null)
     : ParameterValue<T>
 {
     /// <summary>The names the table knows, lower-case, in the order documentation lists them.</summary>
     public IReadOnlyList<string> Names { get; } = [.. values.Select(v => v.Key)];
 
+    /// <summary>Other spellings of values, each with the name it stands for.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Aliases { get; } = aliases ?? [];
+
+    public override IReadOnlyList<KeyValuePair<string, string>> ValueAliases => Aliases;
+
     public override bool IsNumeric => false;
 
-    public override string Allowed(RenditionDefaults defaults) => "one of " + string.Join(", ", Accepted(defaults));
+    public override string Allowed(RenditionDefaults defaults)
+    {
+        var accepted = Accepted(defaults);
+        var aliased = Aliases.Where(a => accepted.Contains(a.Value)).GroupBy(a => a.Value).Select(g => $"{string.Join(", ", g.Select(a => a.Key))} for {g.Key}").ToList();
+        return "one of " + string.Join(", ", accepted) + (aliased.Count == 0 ? "" : $" ({string.Join("; ", aliased)})");
+    }
 
-    public override ParameterSchema Schema(RenditionDefaults defaults) =>
-        new(ParameterType.Text, Values: Accepted(defaults), Default: fallback is null ? null : Canonical(fallback(defaults)));
+    public override ParameterSchema Schema(RenditionDefaults defaults)
+    {
+        var accepted = Accepted(defaults);
+        return new(ParameterType.Text, Values: [.. accepted, .. Aliases.Where(a => accepted.Contains(a.Value)).Select(a => a.Key)],
+            Default: fallback is null ? null : Canonical(fallback(defaults)));
+    }
 
     /// <summary>The names a request may use: all of them, or those of the configured list, in the table's order.</summary>
     public IReadOnlyList<string> Accepted(RenditionDefaults defaults)
@@ -171,12 +195,13 @@ internal sealed class EnumValue<T>(
     public override bool TryParse(string text, RenditionDefaults defaults, out T value, out string shown)
     {
         var accepted = Accepted(defaults);
-        foreach (var (name, candidate) in values)
+        var name = Aliases.FirstOrDefault(a => string.Equals(a.Key, text, StringComparison.OrdinalIgnoreCase)).Value ?? text;
+        foreach (var (candidateName, candidate) in values)
         {
-            if (string.Equals(name, text, StringComparison.OrdinalIgnoreCase) && accepted.Contains(name))
+            if (string.Equals(candidateName, name, StringComparison.OrdinalIgnoreCase) && accepted.Contains(candidateName))
             {
                 value = candidate;
-                shown = name;
+                shown = candidateName;
                 return true;
             }
         }
@@ -198,6 +223,74 @@ internal sealed class EnumValue<T>(
 
         throw new ArgumentOutOfRangeException(nameof(value), value, "Not a value of this parameter.");
     }
+}
+
+/// <summary>
+/// A decimal number from <c>min</c> to <c>max</c> with at most <c>decimals</c> significant decimals:
+/// digits, optionally a point and more digits ("1.5", "01.50" and "1.5" are one value; ".5", "1." and
+/// "1e0" are refused). Canonically without leading or trailing zeros, as the CloudFront Function writes it.
+/// </summary>
+internal sealed class DecimalValue(decimal min, decimal max, int decimals) : ParameterValue<decimal>
+{
+    public decimal Minimum => min;
+
+    public decimal Maximum => max;
+
+    public int Decimals => decimals;
+
+    // Enough for any value of this table with trailing zeros; more is not a number a person wrote.
+    private const int MaxLength = 12;
+
+    public override bool IsNumeric => true;
+
+    public override string Allowed(RenditionDefaults defaults) =>
+        $"a number from {Canonical(min)} to {Canonical(max)} with at most {decimals} decimal{(decimals == 1 ? "" : "s")}";
+
+    public override ParameterSchema Schema(RenditionDefaults defaults) => new(ParameterType.Number, Minimum: min, Maximum: max);
+
+    public override bool TryParse(string text, RenditionDefaults defaults, out decimal value, out string shown)
+    {
+        value = 0;
+        shown = Quote(text);
+        var point = text.IndexOf('.', StringComparison.Ordinal);
+        var whole = point < 0 ? text : text[..point];
+        var fraction = point < 0 ? "" : text[(point + 1)..];
+        if (text.Length > MaxLength || whole.Length == 0 || !whole.All(char.IsAsciiDigit)
+            || (point >= 0 && (fraction.Length == 0 || !fraction.All(char.IsAsciiDigit))))
+        {
+            return false;
+        }
+
+        var number = decimal.Parse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture);
+        shown = Canonical(number);
+        if (fraction.TrimEnd('0').Length > decimals || number < min || number > max)
+        {
+            return false;
+        }
+
+        value = number;
+        return true;
+    }
+
+    public override string Canonical(decimal value) => value.ToString("0.############", CultureInfo.InvariantCulture);
+}
+
+/// <summary>A colour as hex digits: <c>rrggbb</c>, or <c>rrggbbaa</c> with alpha; case-insensitive, canonically lower-case and without an opaque alpha.</summary>
+internal sealed class ColorValue : ParameterValue<Rgba>
+{
+    public override bool IsNumeric => false;
+
+    public override string Allowed(RenditionDefaults defaults) => "6 hex digits (rrggbb) or 8 with alpha (rrggbbaa)";
+
+    public override ParameterSchema Schema(RenditionDefaults defaults) => new(ParameterType.Text);
+
+    public override bool TryParse(string text, RenditionDefaults defaults, out Rgba value, out string shown)
+    {
+        shown = Quote(text);
+        return Rgba.TryParse(text, out value);
+    }
+
+    public override string Canonical(Rgba value) => value.ToHex();
 }
 
 /// <summary>Opaque text taken as given (a signature): its case matters and it has no canonical rewrite.</summary>

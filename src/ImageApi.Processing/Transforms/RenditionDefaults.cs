@@ -40,6 +40,15 @@ public sealed class RenditionDefaults
     /// <summary>When not empty, the only <c>q</c> values a request may ask for.</summary>
     public IList<int> AllowedQualities { get; set; } = [];
 
+    /// <summary>These settings without the allowed widths and heights (a copy; this one is unchanged).</summary>
+    public RenditionDefaults WithoutSizeLists()
+    {
+        var copy = (RenditionDefaults)MemberwiseClone();
+        copy.AllowedWidths = [];
+        copy.AllowedHeights = [];
+        return copy;
+    }
+
     /// <summary>When not empty, the only <c>format</c> values a request may ask for (format names, or <c>auto</c>).</summary>
     public IList<string> AllowedFormats { get; set; } = [];
 }

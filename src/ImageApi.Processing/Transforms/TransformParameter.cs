@@ -17,10 +17,12 @@ public abstract class TransformParameter
         IReadOnlyList<string> aliases,
         bool signed,
         Func<RenditionSpec, string?>? keySegment,
-        Func<RenditionDefaults, string> description)
+        Func<RenditionDefaults, string> description,
+        IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>? aliasValues)
     {
         Name = name;
         Aliases = aliases;
+        AliasValues = aliasValues ?? new Dictionary<string, IReadOnlyDictionary<string, string>>();
         IsSigned = signed;
         _keySegment = keySegment;
         _description = description;
@@ -32,7 +34,20 @@ public abstract class TransformParameter
     /// <summary>Other names a request may use (case-insensitive); they mean exactly <see cref="Name"/>.</summary>
     public IReadOnlyList<string> Aliases { get; }
 
-    /// <summary>Whether a signature covers the parameter (everything but the signature itself).</summary>
+    /// <summary>
+    /// Aliases that are another service's name for one value of this parameter, with their own values
+    /// (imgix's <c>auto=format</c> is <c>format=auto</c>): under that name only these values are accepted,
+    /// each read as the canonical value it maps to.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> AliasValues { get; }
+
+    /// <summary>Other spellings of values (<c>fit=max</c>), each with the canonical value it stands for.</summary>
+    public abstract IReadOnlyList<KeyValuePair<string, string>> ValueAliases { get; }
+
+    /// <summary>
+    /// Whether a signature covers the parameter on its own (everything but the signature itself, and
+    /// <c>dpr</c>, which is signed as the <c>w</c> and <c>h</c> it makes).
+    /// </summary>
     public bool IsSigned { get; }
 
     /// <summary>Whether the parameter has a segment in the stored name (see <see cref="KeySegment"/>).</summary>
@@ -45,8 +60,21 @@ public abstract class TransformParameter
     public abstract bool PreservesCase { get; }
 
     /// <summary>The OpenAPI description, with the limits and defaults of <paramref name="defaults"/>.</summary>
-    public string Description(RenditionDefaults defaults) =>
-        Aliases.Count == 0 ? _description(defaults) : $"{_description(defaults)} Also spelled {string.Join(", ", Aliases)}.";
+    public string Description(RenditionDefaults defaults)
+    {
+        var text = _description(defaults);
+        if (Aliases.Count > 0)
+        {
+            text += $" Also spelled {string.Join(", ", Aliases.Select(a => AliasValues.TryGetValue(a, out var values) ? $"{a} ({string.Join(", ", values.Select(v => $"{a}={v.Key} is {Name}={v.Value}"))})" : a))}.";
+        }
+
+        if (ValueAliases.Count > 0)
+        {
+            text += $" Values also spelled {string.Join(", ", ValueAliases.Select(v => $"{v.Key} ({v.Value})"))}.";
+        }
+
+        return text;
+    }
 
     /// <summary>What the parameter accepts, in words, as a 400 answer states it ("an integer from 1 to 4096").</summary>
     public abstract string Allowed(RenditionDefaults defaults);
@@ -76,10 +104,13 @@ internal sealed class TransformParameter<T>(
     Func<RenditionDefaults, string> description,
     Func<RenditionSpec, string?>? keySegment = null,
     bool signed = true,
-    IReadOnlyList<string>? aliases = null)
-    : TransformParameter(name, aliases ?? [], signed, keySegment, description)
+    IReadOnlyList<string>? aliases = null,
+    IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>? aliasValues = null)
+    : TransformParameter(name, aliases ?? [], signed, keySegment, description, aliasValues)
 {
     public ParameterValue<T> Value { get; } = value;
+
+    public override IReadOnlyList<KeyValuePair<string, string>> ValueAliases => Value.ValueAliases;
 
     public override bool IsNumeric => Value.IsNumeric;
 
@@ -120,4 +151,25 @@ internal sealed class TransformDraft(RenditionDefaults defaults)
     public string? Signature { get; set; }
 
     public long? Expires { get; set; }
+
+    public decimal? Dpr { get; set; }
+
+    /// <summary>Null when the request names none (a focal point given alone implies <see cref="Transforms.Gravity.Focal"/>).</summary>
+    public Gravity? Gravity { get; set; }
+
+    public decimal? FocusX { get; set; }
+
+    public decimal? FocusY { get; set; }
+
+    public FocalPoint? Focus => FocusX is { } x && FocusY is { } y ? new FocalPoint(x, y) : null;
+
+    public Rgba? Background { get; set; }
+
+    public int Rotation { get; set; }
+
+    public Flip Flip { get; set; }
+
+    public decimal? Blur { get; set; }
+
+    public decimal? Sharpen { get; set; }
 }

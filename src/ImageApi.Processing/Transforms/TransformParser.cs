@@ -43,6 +43,10 @@ public sealed class TransformParser(RenditionDefaults defaults)
             throw new TransformRequestException([new ParameterError("query", $"The query has {given.Count} parameters; a transform request has at most {MaxParameters}.", TransformParameters.AllowedNames)]);
         }
 
+        // With dpr, w and h are checked against the allowed lists only once it is folded in: w=300&dpr=2
+        // asks for 600, and w=300 need not be allowed itself.
+        var folding = given.Any(p => TransformParameters.Find(p.Key) == TransformParameters.Dpr);
+        var reading = folding ? defaults.WithoutSizeLists() : defaults;
         var draft = new TransformDraft(defaults);
         var signed = new Dictionary<TransformParameter, string>();
         var seen = new HashSet<TransformParameter>();
@@ -80,7 +84,21 @@ public sealed class TransformParser(RenditionDefaults defaults)
                 continue;
             }
 
-            if (parameter.TryApply(rawValue ?? string.Empty, defaults, draft, out var canonical, out var refused))
+            var text = rawValue ?? string.Empty;
+            if (parameter.AliasValues.TryGetValue(rawName.ToLowerInvariant(), out var aliasValues))
+            {
+                var alias = rawName.ToLowerInvariant();
+                if (aliasValues.FirstOrDefault(v => v.Key.Equals(text, StringComparison.OrdinalIgnoreCase)).Value is not { } mapped)
+                {
+                    var values = string.Join(", ", aliasValues.Keys);
+                    Report(new ParameterError(parameter.Name, $"'{alias}' (another name of '{parameter.Name}') must be {values}; got '{Truncate(text)}'.", values));
+                    continue;
+                }
+
+                text = mapped;
+            }
+
+            if (parameter.TryApply(text, reading, draft, out var canonical, out var refused))
             {
                 if (parameter.IsSigned)
                 {
@@ -94,16 +112,69 @@ public sealed class TransformParser(RenditionDefaults defaults)
             }
         }
 
+        if (errors.Count == 0)
+        {
+            foreach (var error in Combined(draft))
+            {
+                Report(error);
+            }
+        }
+
+        if (errors.Count == 0 && draft.Dpr is { } ratio)
+        {
+            Fold(draft, ratio, signed, Report);
+        }
+
         if (errors.Count > 0)
         {
             throw new TransformRequestException([.. order.Select(name => errors[name])]);
         }
 
         return new ParsedTransform(
-            TransformRequest.Create(draft.Width, draft.Height, draft.Fit, draft.Format, draft.Quality, defaults),
+            TransformRequest.Create(draft, defaults),
             draft.Signature,
             draft.Expires is { } seconds ? DateTimeOffset.FromUnixTimeSeconds(seconds) : null,
             SignedQuery(signed));
+    }
+
+    /// <summary>The rules that take more than one parameter to break.</summary>
+    private static IEnumerable<ParameterError> Combined(TransformDraft draft)
+    {
+        if (draft.FocusX is null != draft.FocusY is null)
+        {
+            var (missing, present) = draft.FocusX is null ? (TransformParameters.FocusX, TransformParameters.FocusY) : (TransformParameters.FocusY, TransformParameters.FocusX);
+            yield return new ParameterError(missing.Name, $"'{missing.Name}' must be given with '{present.Name}': a focal point has both.", TransformParameters.FocusValue.Allowed(new RenditionDefaults()));
+        }
+
+        if (draft.Focus is not null && draft.Gravity is { } gravity && gravity != Gravity.Focal)
+        {
+            yield return new ParameterError(TransformParameters.Gravity.Name, $"'{TransformParameters.Gravity.Name}' must be focal (or not given) with fp-x and fp-y; got {TransformParameters.GravityValue.Canonical(gravity)}.", "focal");
+        }
+
+        if (draft.Dpr is not null && draft.Width is null && draft.Height is null)
+        {
+            yield return new ParameterError(TransformParameters.Dpr.Name, $"'{TransformParameters.Dpr.Name}' multiplies w and h: give w or h with it.", "w or h with dpr");
+        }
+    }
+
+    /// <summary>Folds dpr into w and h (<see cref="DevicePixelRatio"/>); they are signed as folded, so dpr=2&amp;w=300 verifies as w=600.</summary>
+    private void Fold(TransformDraft draft, decimal ratio, Dictionary<TransformParameter, string> signed, Action<ParameterError, bool> report)
+    {
+        (draft.Width, draft.Height) = DevicePixelRatio.Fold(draft.Width, draft.Height, ratio, defaults.MaxWidth, defaults.MaxHeight, defaults.AllowedWidths);
+        if (draft.Width is { } width)
+        {
+            signed[TransformParameters.Width] = TransformParameters.WidthValue.Canonical(width);
+        }
+
+        if (draft.Height is { } height)
+        {
+            signed[TransformParameters.Height] = TransformParameters.HeightValue.Canonical(height);
+            if (defaults.AllowedHeights.Count > 0 && !defaults.AllowedHeights.Contains(height))
+            {
+                var allowed = TransformParameters.Height.Allowed(defaults);
+                report(new ParameterError(TransformParameters.Height.Name, $"'{TransformParameters.Height.Name}' must be {allowed}; with dpr it is {height}.", allowed), false);
+            }
+        }
     }
 
     // The signed form of each parameter is its canonical name and value, in the table's order, so any

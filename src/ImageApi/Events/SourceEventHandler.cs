@@ -37,12 +37,23 @@ public sealed partial class SourceEventHandler(
         }
 
         var record = await records.ReadAsync(key, cancellationToken).ConfigureAwait(false);
+        var focalPoint = FocalPoints.Of(original)?.ToString();
         if (record?.ETag == original.ETag)
         {
             // A repeated delivery, or a version already handled.
             if (record.Rejection is not null)
             {
                 return SourceEventOutcome.AlreadyRejected;
+            }
+
+            if (record.FocalPoint != focalPoint)
+            {
+                // The same bytes with a new focal point (PUT /images/{key}/focal-point): only what the old point cut is stale.
+                var stale = await renditions.DeleteCutWithFocalPointAsync(key, cancellationToken).ConfigureAwait(false);
+                await edge.InvalidateAsync(key, cancellationToken).ConfigureAwait(false);
+                await records.WriteAsync(key, record with { FocalPoint = focalPoint }, cancellationToken).ConfigureAwait(false);
+                LogFocalPointChanged(logger, key.Value, record.FocalPoint ?? "none", focalPoint ?? "none", stale);
+                return SourceEventOutcome.FocalPointChanged;
             }
 
             return await renditions.EnsureDefaultAsync(key, cancellationToken).ConfigureAwait(false)
@@ -73,7 +84,7 @@ public sealed partial class SourceEventHandler(
             return SourceEventOutcome.Rejected;
         }
 
-        await records.WriteAsync(key, new SourceRecord(original.ETag, null, null, facts), cancellationToken).ConfigureAwait(false);
+        await records.WriteAsync(key, new SourceRecord(original.ETag, null, null, facts, focalPoint), cancellationToken).ConfigureAwait(false);
         LogCreated(logger, key.Value, original.ETag);
         return record is null ? SourceEventOutcome.RenditionMade : SourceEventOutcome.RenditionReplaced;
     }
@@ -100,6 +111,9 @@ public sealed partial class SourceEventHandler(
     [LoggerMessage(Level = LogLevel.Information, Message = "Original {Key} was replaced ({OldETag} → {NewETag}); {Deleted} stale renditions deleted")]
     private static partial void LogReplaced(ILogger logger, string key, string oldETag, string newETag, int deleted);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Focal point of {Key} changed from {Old} to {New}; {Deleted} renditions cut with the old one deleted")]
+    private static partial void LogFocalPointChanged(ILogger logger, string key, string old, string @new, int deleted);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Original {Key} rejected, no default rendition: {Reason}: {Detail}")]
     private static partial void LogRejected(ILogger logger, string key, string reason, string detail);
 
@@ -117,6 +131,7 @@ public enum SourceEventOutcome
 {
     RenditionMade,
     RenditionReplaced,
+    FocalPointChanged,
     AlreadyDone,
     Rejected,
     AlreadyRejected,

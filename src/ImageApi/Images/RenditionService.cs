@@ -108,6 +108,27 @@ public sealed partial class RenditionService(
         return keys.Count(k => !RenditionKey.IsServiceFile(k));
     }
 
+    /// <summary>Deletes the renditions of one original that were cut with its own focal point (now changed); the others stay.</summary>
+    /// <returns>How many were deleted.</returns>
+    public async Task<int> DeleteCutWithFocalPointAsync(SourceKey source, CancellationToken cancellationToken)
+    {
+        var stale = new List<string>();
+        await foreach (var key in stores.Destination.ListAsync(RenditionKey.PrefixFor(source), cancellationToken).ConfigureAwait(false))
+        {
+            if (RenditionKey.BelongsTo(key, source) && RenditionKey.UsesOriginalFocalPoint(key))
+            {
+                stale.Add(key);
+            }
+        }
+
+        foreach (var key in stale)
+        {
+            await stores.Destination.DeleteAsync(key, cancellationToken).ConfigureAwait(false);
+        }
+
+        return stale.Count;
+    }
+
     /// <summary>
     /// Fixes the format: <c>auto</c> depends on the client and, unless the client takes WebP but not
     /// AVIF, on the original's size (AVIF only up to <c>Delivery:AutoAvifMaxPixels</c>) and transparency.
@@ -142,6 +163,8 @@ public sealed partial class RenditionService(
         var record = await records.ReadAsync(key.Source, cancellationToken).ConfigureAwait(false);
         Rejections.ThrowIfRecorded(record, head);
 
+        // The stored name keeps "the original's focal point"; the render needs the point itself.
+        var spec = key.Spec.ForOriginal(FocalPoints.Of(head));
         RenderedImage rendered;
         TimeSpan fetched;
         if (isDefault)
@@ -151,20 +174,20 @@ public sealed partial class RenditionService(
             fetched = clock.Elapsed;
             using (bytes)
             {
-                rendered = await rejections.RecordingAsync(key.Source, version, () => pipeline.Render(bytes, key.Spec, null, cancellationToken), cancellationToken).ConfigureAwait(false);
+                rendered = await rejections.RecordingAsync(key.Source, version, () => pipeline.Render(bytes, spec, null, cancellationToken), cancellationToken).ConfigureAwait(false);
             }
         }
-        else if (await intermediates.TryReadAsync(key.Source, key.Spec, record, head, cancellationToken).ConfigureAwait(false) is var (intermediate, original))
+        else if (await intermediates.TryReadAsync(key.Source, spec, record, head, cancellationToken).ConfigureAwait(false) is var (intermediate, original))
         {
             fetched = clock.Elapsed;
             using (intermediate)
             {
-                rendered = pipeline.Render(intermediate, key.Spec, original, cancellationToken);
+                rendered = pipeline.Render(intermediate, spec, original, cancellationToken);
             }
         }
         else
         {
-            (rendered, fetched) = await RenderFirstSizeAsync(key, head, record, clock, cancellationToken).ConfigureAwait(false);
+            (rendered, fetched) = await RenderFirstSizeAsync(key.Source, spec, head, record, clock, cancellationToken).ConfigureAwait(false);
         }
 
         var renderedAt = clock.Elapsed;
@@ -191,18 +214,19 @@ public sealed partial class RenditionService(
     /// the intermediate. A first size that arrives while another one's decode runs waits for it and is
     /// cut from its intermediate; only one that does not fit inside it decodes the original again.
     /// </summary>
+    /// <param name="spec">The rendition, with the original's own focal point resolved.</param>
     /// <returns>The rendition, and when the original (or the intermediate) was at hand.</returns>
-    private async Task<(RenderedImage Rendered, TimeSpan Fetched)> RenderFirstSizeAsync(RenditionKey key, ObjectInfo head, SourceRecord? record, Stopwatch clock, CancellationToken cancellationToken)
+    private async Task<(RenderedImage Rendered, TimeSpan Fetched)> RenderFirstSizeAsync(SourceKey source, RenditionSpec spec, ObjectInfo head, SourceRecord? record, Stopwatch clock, CancellationToken cancellationToken)
     {
         var fetched = TimeSpan.Zero;
-        var (made, mine) = await intermediates.MakeOnceAsync(key.Source, head, async token =>
+        var (made, mine) = await intermediates.MakeOnceAsync(source, head, async token =>
         {
-            var (bytes, version) = await originals.DownloadAsync(key.Source, head, record, token).ConfigureAwait(false);
+            var (bytes, version) = await originals.DownloadAsync(source, head, record, token).ConfigureAwait(false);
             fetched = clock.Elapsed;
             using (bytes)
             {
-                var made = await rejections.RecordingAsync(key.Source, version, () => pipeline.RenderWithIntermediate(bytes, key.Spec, token), token).ConfigureAwait(false);
-                await intermediates.StoreAsync(key.Source, version, made, token).ConfigureAwait(false);
+                var made = await rejections.RecordingAsync(source, version, () => pipeline.RenderWithIntermediate(bytes, spec, token), token).ConfigureAwait(false);
+                await intermediates.StoreAsync(source, version, made, record?.FocalPoint, token).ConfigureAwait(false);
                 return made;
             }
         }, cancellationToken).ConfigureAwait(false);
@@ -212,18 +236,18 @@ public sealed partial class RenditionService(
         }
 
         var original = new Dimensions(made.Source.Width, made.Source.Height);
-        if (made.Intermediate is { } shared && pipeline.CanRenderFromIntermediate(key.Spec, original, new Dimensions(shared.Width, shared.Height)))
+        if (made.Intermediate is { } shared && pipeline.CanRenderFromIntermediate(spec, original, new Dimensions(shared.Width, shared.Height)))
         {
             fetched = clock.Elapsed;
             using var intermediate = new MemoryStream(shared.Content, writable: false);
-            return (pipeline.Render(intermediate, key.Spec, original, cancellationToken), fetched);
+            return (pipeline.Render(intermediate, spec, original, cancellationToken), fetched);
         }
 
-        var (bytes, version) = await originals.DownloadAsync(key.Source, head, record, cancellationToken).ConfigureAwait(false);
+        var (bytes, version) = await originals.DownloadAsync(source, head, record, cancellationToken).ConfigureAwait(false);
         fetched = clock.Elapsed;
         using (bytes)
         {
-            return (await rejections.RecordingAsync(key.Source, version, () => pipeline.Render(bytes, key.Spec, null, cancellationToken), cancellationToken).ConfigureAwait(false), fetched);
+            return (await rejections.RecordingAsync(source, version, () => pipeline.Render(bytes, spec, null, cancellationToken), cancellationToken).ConfigureAwait(false), fetched);
         }
     }
 

@@ -12,7 +12,11 @@ namespace ImageApi.Images;
 /// <remarks>
 /// It lives at <c>processed/&lt;key&gt;/_source.json</c>, so deleting an original's renditions deletes it too.
 /// </remarks>
-public sealed record SourceRecord(string ETag, RecordedRejection? Rejection, IntermediateRecord? Intermediate = null, SourceFacts? Facts = null);
+/// <param name="FocalPoint">
+/// The original's focal point (its metadata spelling) when its event was last handled: a later event
+/// that finds another one deletes the renditions cut with this one.
+/// </param>
+public sealed record SourceRecord(string ETag, RecordedRejection? Rejection, IntermediateRecord? Intermediate = null, SourceFacts? Facts = null, string? FocalPoint = null);
 
 /// <summary>What <c>format=auto</c> needs to know of an original: its (oriented) size and whether it has transparency.</summary>
 public sealed record SourceFacts(int Width, int Height, bool HasAlpha);

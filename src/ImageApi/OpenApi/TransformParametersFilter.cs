@@ -42,24 +42,32 @@ internal sealed class TransformParametersFilter(IOptions<RenditionDefaults> opti
 
     private static OpenApiSchema Schema(ParameterSchema facts)
     {
-        var integer = facts.Type == ParameterType.WholeNumber;
         var schema = new OpenApiSchema
         {
-            Type = integer ? JsonSchemaType.Integer : JsonSchemaType.String,
+            Type = facts.Type switch
+            {
+                ParameterType.WholeNumber => JsonSchemaType.Integer,
+                ParameterType.Number => JsonSchemaType.Number,
+                _ => JsonSchemaType.String,
+            },
             Format = facts.Format,
             Minimum = facts.Minimum?.ToString(CultureInfo.InvariantCulture),
             Maximum = facts.Maximum?.ToString(CultureInfo.InvariantCulture),
-            Default = facts.Default is { } fallback ? Value(fallback, integer) : null,
+            Default = facts.Default is { } fallback ? Value(fallback, facts.Type) : null,
         };
         if (facts.Values is { } values)
         {
-            schema.Enum = [.. values.Select(v => Value(v, integer))];
+            schema.Enum = [.. values.Select(v => Value(v, facts.Type))];
         }
 
         return schema;
     }
 
-    // The table spells every value canonically as text; OpenAPI wants integers as JSON numbers.
-    private static JsonValue Value(string canonical, bool integer) =>
-        integer ? JsonValue.Create(long.Parse(canonical, NumberStyles.None, CultureInfo.InvariantCulture)) : JsonValue.Create(canonical);
+    // The table spells every value canonically as text; OpenAPI wants numbers as JSON numbers.
+    private static JsonValue Value(string canonical, ParameterType type) => type switch
+    {
+        ParameterType.WholeNumber => JsonValue.Create(long.Parse(canonical, NumberStyles.None, CultureInfo.InvariantCulture)),
+        ParameterType.Number => JsonValue.Create(decimal.Parse(canonical, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture)),
+        _ => JsonValue.Create(canonical),
+    };
 }

@@ -49,6 +49,7 @@ public static class ProblemTypes
     {
         TransformRequestException ex => InvalidTransform(ex),
         InvalidUploadException ex => InvalidUploadProblem(ex),
+        InvalidFocalPointException ex => Problem(StatusCodes.Status400BadRequest, InvalidRequest, "Invalid focal point", ex.Message),
         UploadUrlRejectedException ex => Problem(StatusCodes.Status403Forbidden, UploadUrlRejected, "Upload URL rejected", ex.Message),
         UploadTooLargeException ex => Problem(StatusCodes.Status413PayloadTooLarge, UploadTooLarge, "Upload too large", ex.Message),
         AlreadyUploadedException ex => Problem(StatusCodes.Status409Conflict, AlreadyUploaded, "Already uploaded", ex.Message),
@@ -116,6 +117,9 @@ public sealed class InvalidUploadException(IReadOnlyDictionary<string, string> e
     public long MaxBytes { get; } = maxBytes;
     public IReadOnlyList<string> AllowedContentTypes { get; } = [.. allowedContentTypes];
 }
+
+/// <summary>A focal point that is not a point of the image (both coordinates, from 0 to 1).</summary>
+public sealed class InvalidFocalPointException(string detail) : Exception(detail);
 
 /// <summary>An embedded upload URL that is expired, tampered with, or used with another content type.</summary>
 public sealed class UploadUrlRejectedException(string reason) : Exception(reason);

@@ -8,12 +8,15 @@ namespace ImageApi.Storage;
 /// <summary>
 /// An <see cref="IObjectStore"/> over a folder, for the embedded mode. Writes go to a staging folder
 /// beside the data and are renamed into place, so a reader never sees half a file and a failed write
-/// leaves nothing behind. No key, however hostile, resolves outside <see cref="Root"/>.
+/// leaves nothing behind. No key, however hostile, resolves outside <see cref="Root"/>. An object's
+/// user metadata (S3's <c>x-amz-meta-*</c>) is a JSON file at the same key in a folder beside the
+/// root (<c>source.metadata/</c>), so it is never listed as an object of its own.
 /// </summary>
 public sealed class FileObjectStore : IObjectStore
 {
     private readonly string _staging;
     private readonly string _realRoot;
+    private readonly string _metadataRoot;
 
     public FileObjectStore(string name, string root, string staging)
     {
@@ -22,6 +25,7 @@ public sealed class FileObjectStore : IObjectStore
         _staging = Path.GetFullPath(staging);
         Directory.CreateDirectory(Root);
         Directory.CreateDirectory(_staging);
+        _metadataRoot = Path.TrimEndingDirectorySeparator(Root) + ".metadata" + Path.DirectorySeparatorChar;
         var real = new DirectoryInfo(Root).ResolveLinkTarget(returnFinalTarget: true)?.FullName;
         _realRoot = real is null ? Root : Path.TrimEndingDirectorySeparator(real) + Path.DirectorySeparatorChar;
     }
@@ -37,7 +41,7 @@ public sealed class FileObjectStore : IObjectStore
     public Task<ObjectInfo?> HeadAsync(string key, CancellationToken cancellationToken)
     {
         var path = PathOf(key);
-        return Task.FromResult(Guard(() => File.Exists(path) ? Describe(key, new FileInfo(path)) : null));
+        return Task.FromResult(Guard(() => File.Exists(path) ? Describe(key, new FileInfo(path)) with { Metadata = ReadMetadata(key) } : null));
     }
 
     public Task<StoredObject?> GetAsync(string key, CancellationToken cancellationToken)
@@ -60,7 +64,7 @@ public sealed class FileObjectStore : IObjectStore
 
             // Describe the handle we opened, not the path: a rename may have replaced the file since.
             var length = RandomAccess.GetLength(handle);
-            var info = Describe(key, File.GetLastWriteTimeUtc(handle), length);
+            var info = Describe(key, File.GetLastWriteTimeUtc(handle), length) with { Metadata = ReadMetadata(key) };
             if (length > WholeReadLimit)
             {
                 return new StoredObject(info, new FileStream(handle, FileAccess.Read, bufferSize: 0));
@@ -82,7 +86,7 @@ public sealed class FileObjectStore : IObjectStore
         }));
     }
 
-    public async Task<ObjectInfo> PutAsync(string key, Stream content, string contentType, PutMode mode, CancellationToken cancellationToken)
+    public async Task<ObjectInfo> PutAsync(string key, Stream content, string contentType, PutMode mode, CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? metadata = null)
     {
         var path = PathOf(key);
         var temporary = Path.Combine(_staging, Guid.NewGuid().ToString("N"));
@@ -113,7 +117,9 @@ public sealed class FileObjectStore : IObjectStore
                     File.Move(temporary, path, overwrite: true);
                 }
 
-                return Describe(key, new FileInfo(path));
+                // After the content is in place: a create that lost must not touch the winner's metadata.
+                WriteMetadata(key, metadata ?? ObjectInfo.NoMetadata);
+                return Describe(key, new FileInfo(path)) with { Metadata = metadata ?? ObjectInfo.NoMetadata };
             });
         }
         finally
@@ -122,15 +128,85 @@ public sealed class FileObjectStore : IObjectStore
         }
     }
 
+    public Task<ObjectInfo?> ReplaceMetadataAsync(string key, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken)
+    {
+        var path = PathOf(key);
+        return Task.FromResult(Guard(() =>
+        {
+            if (!File.Exists(path))
+            {
+                return null;
+            }
+
+            WriteMetadata(key, metadata);
+            return Describe(key, new FileInfo(path)) with { Metadata = metadata };
+        }));
+    }
+
     public Task DeleteAsync(string key, CancellationToken cancellationToken)
     {
         var path = PathOf(key);
         Guard(() =>
         {
             File.Delete(path);
+            DeleteMetadata(key);
             return true;
         });
         return Task.CompletedTask;
+    }
+
+    // The key has passed PathOf's checks before any of these run, so it stays inside the metadata root too.
+    private string MetadataPathOf(string key) => Path.Combine(_metadataRoot, key.Replace('/', Path.DirectorySeparatorChar) + ".json");
+
+    private Dictionary<string, string> ReadMetadata(string key)
+    {
+        try
+        {
+            using var file = File.OpenRead(MetadataPathOf(key));
+            return System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(file) ?? [];
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return [];
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            // A damaged side file loses the metadata, never the object.
+            return [];
+        }
+    }
+
+    // Most objects have none: no side file, and not even its folder.
+    private void DeleteMetadata(string key)
+    {
+        var path = MetadataPathOf(key);
+        if (File.Exists(path))
+        {
+            File.Delete(path);
+        }
+    }
+
+    // Written to staging and renamed into place, like the content; none at all is no file.
+    private void WriteMetadata(string key, IReadOnlyDictionary<string, string> metadata)
+    {
+        var path = MetadataPathOf(key);
+        if (metadata.Count == 0)
+        {
+            DeleteMetadata(key);
+            return;
+        }
+
+        var temporary = Path.Combine(_staging, Guid.NewGuid().ToString("N"));
+        try
+        {
+            File.WriteAllBytes(temporary, System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(metadata));
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.Move(temporary, path, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
     }
 
     public async IAsyncEnumerable<string> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)

@@ -21,9 +21,15 @@ public interface IObjectStore
     /// Stores <paramref name="content"/> atomically: readers see the old object or the whole new one, never a part.
     /// If reading <paramref name="content"/> throws, nothing is stored.
     /// </summary>
+    /// <param name="metadata">User metadata stored with the object (S3's <c>x-amz-meta-*</c>): lower-case names, ASCII values.</param>
     /// <exception cref="ObjectAlreadyExistsException"><paramref name="mode"/> is <see cref="PutMode.CreateOnly"/> and the key exists.</exception>
     /// <exception cref="StorageUnavailableException">The store could not be reached; worth retrying.</exception>
-    Task<ObjectInfo> PutAsync(string key, Stream content, string contentType, PutMode mode, CancellationToken cancellationToken);
+    Task<ObjectInfo> PutAsync(string key, Stream content, string contentType, PutMode mode, CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? metadata = null);
+
+    /// <summary>Replaces the user metadata of an existing object, keeping its content and content type.</summary>
+    /// <returns>The object's metadata as now stored, or null when there is no such object.</returns>
+    /// <exception cref="StorageUnavailableException">The store could not be reached; worth retrying.</exception>
+    Task<ObjectInfo?> ReplaceMetadataAsync(string key, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken);
 
     /// <summary>Deletes the object; deleting a missing object is not an error.</summary>
     Task DeleteAsync(string key, CancellationToken cancellationToken);
@@ -42,7 +48,13 @@ public enum PutMode
 
 /// <param name="ETag">Opaque, without quotes; changes whenever the content does.</param>
 /// <param name="ContentType">As stored, when the store keeps one.</param>
-public sealed record ObjectInfo(string Key, long Length, string ETag, string? ContentType, DateTimeOffset LastModified);
+public sealed record ObjectInfo(string Key, long Length, string ETag, string? ContentType, DateTimeOffset LastModified)
+{
+    public static IReadOnlyDictionary<string, string> NoMetadata { get; } = new Dictionary<string, string>();
+
+    /// <summary>The user metadata stored with the object (names lower-case, without S3's <c>x-amz-meta-</c>).</summary>
+    public IReadOnlyDictionary<string, string> Metadata { get; init; } = NoMetadata;
+}
 
 /// <summary>An object opened for reading; <paramref name="owner"/> (an S3 response) is disposed with it.</summary>
 public sealed class StoredObject(ObjectInfo info, Stream content, IDisposable? owner = null) : IAsyncDisposable, IDisposable

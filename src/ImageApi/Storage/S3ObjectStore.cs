@@ -22,7 +22,7 @@ public sealed class S3ObjectStore(string name, IAmazonS3 s3, string bucket) : IO
         try
         {
             var response = await s3.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = Bucket, Key = key }, cancellationToken).ConfigureAwait(false);
-            return new ObjectInfo(key, response.ContentLength, Unquote(response.ETag), response.Headers.ContentType, LastModified(response.LastModified));
+            return new ObjectInfo(key, response.ContentLength, Unquote(response.ETag), response.Headers.ContentType, LastModified(response.LastModified)) { Metadata = UserMetadata(response.Metadata) };
         }
         catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound)
         {
@@ -39,7 +39,7 @@ public sealed class S3ObjectStore(string name, IAmazonS3 s3, string bucket) : IO
         try
         {
             var response = await s3.GetObjectAsync(new GetObjectRequest { BucketName = Bucket, Key = key }, cancellationToken).ConfigureAwait(false);
-            var info = new ObjectInfo(key, response.ContentLength, Unquote(response.ETag), response.Headers.ContentType, LastModified(response.LastModified));
+            var info = new ObjectInfo(key, response.ContentLength, Unquote(response.ETag), response.Headers.ContentType, LastModified(response.LastModified)) { Metadata = UserMetadata(response.Metadata) };
             return new StoredObject(info, response.ResponseStream, response);
         }
         catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound)
@@ -55,7 +55,7 @@ public sealed class S3ObjectStore(string name, IAmazonS3 s3, string bucket) : IO
     /// <summary>How many times a conditional write that S3 answers <c>409 ConditionalRequestConflict</c> is sent.</summary>
     public const int ConditionalWriteAttempts = 3;
 
-    public async Task<ObjectInfo> PutAsync(string key, Stream content, string contentType, PutMode mode, CancellationToken cancellationToken)
+    public async Task<ObjectInfo> PutAsync(string key, Stream content, string contentType, PutMode mode, CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? metadata = null)
     {
         var start = content.CanSeek ? content.Position : 0;
         for (var attempt = 1; ; attempt++)
@@ -73,10 +73,15 @@ public sealed class S3ObjectStore(string name, IAmazonS3 s3, string bucket) : IO
                 request.IfNoneMatch = "*";
             }
 
+            foreach (var (name, value) in metadata ?? ObjectInfo.NoMetadata)
+            {
+                request.Metadata.Add(name, value);
+            }
+
             try
             {
                 var response = await s3.PutObjectAsync(request, cancellationToken).ConfigureAwait(false);
-                return new ObjectInfo(key, content.CanSeek ? content.Length : -1, Unquote(response.ETag), contentType, DateTimeOffset.UtcNow);
+                return new ObjectInfo(key, content.CanSeek ? content.Length : -1, Unquote(response.ETag), contentType, DateTimeOffset.UtcNow) { Metadata = metadata ?? ObjectInfo.NoMetadata };
             }
             catch (AmazonS3Exception ex) when (mode == PutMode.CreateOnly && ex.StatusCode == HttpStatusCode.PreconditionFailed)
             {
@@ -94,6 +99,56 @@ public sealed class S3ObjectStore(string name, IAmazonS3 s3, string bucket) : IO
                 throw Unavailable(ex);
             }
         }
+    }
+
+    /// <summary>S3 keeps user metadata only by copying the object onto itself with the new set (its ETag stays: the bytes do).</summary>
+    public async Task<ObjectInfo?> ReplaceMetadataAsync(string key, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken)
+    {
+        if (await HeadAsync(key, cancellationToken).ConfigureAwait(false) is not { } head)
+        {
+            return null;
+        }
+
+        var request = new CopyObjectRequest
+        {
+            SourceBucket = Bucket,
+            SourceKey = key,
+            DestinationBucket = Bucket,
+            DestinationKey = key,
+            MetadataDirective = S3MetadataDirective.REPLACE,
+            ContentType = head.ContentType,
+
+            // Only the version just read: a replacement in between keeps its own metadata.
+            ETagToMatch = head.ETag,
+        };
+        foreach (var (name, value) in metadata)
+        {
+            request.Metadata.Add(name, value);
+        }
+
+        try
+        {
+            var response = await s3.CopyObjectAsync(request, cancellationToken).ConfigureAwait(false);
+            return head with { ETag = Unquote(response.ETag), Metadata = metadata };
+        }
+        catch (AmazonS3Exception ex) when (ex.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.PreconditionFailed)
+        {
+            return null;
+        }
+        catch (Exception ex) when (IsUnavailable(ex, cancellationToken))
+        {
+            throw Unavailable(ex);
+        }
+    }
+
+    // The SDK names user metadata with its x-amz-meta- prefix; the service names it without.
+    private static Dictionary<string, string> UserMetadata(MetadataCollection metadata)
+    {
+        const string prefix = "x-amz-meta-";
+        return metadata.Keys.ToDictionary(
+            name => name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) ? name[prefix.Length..].ToLowerInvariant() : name.ToLowerInvariant(),
+            name => metadata[name],
+            StringComparer.Ordinal);
     }
 
     private static bool IsConditionalConflict(AmazonS3Exception ex) =>

@@ -49,7 +49,8 @@ public static class EmbeddedUploadEndpoints
             request.Query[EmbeddedUploadSigner.ContentTypeParameter],
             request.Query[EmbeddedUploadSigner.MaxLengthParameter],
             request.Query[EmbeddedUploadSigner.ExpiresParameter],
-            request.Query[EmbeddedUploadSigner.SignatureParameter]);
+            request.Query[EmbeddedUploadSigner.SignatureParameter],
+            request.Query[EmbeddedUploadSigner.FocalPointParameter]);
         if (!check.IsValid)
         {
             throw new UploadUrlRejectedException(check.Reason);
@@ -76,7 +77,7 @@ public static class EmbeddedUploadEndpoints
         try
         {
             await using var body = new LengthLimitedStream(request.Body, check.MaxLength);
-            stored = await stores.Source.PutAsync(source.Value, body, check.ContentType, PutMode.CreateOnly, cancellationToken);
+            stored = await stores.Source.PutAsync(source.Value, body, check.ContentType, PutMode.CreateOnly, cancellationToken, Images.FocalPoints.Metadata(check.FocalPoint));
         }
         catch (Exception ex) when (ex is LengthLimitExceededException or BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge })
         {

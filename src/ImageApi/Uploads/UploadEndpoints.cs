@@ -37,22 +37,24 @@ public static class UploadEndpoints
         CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        Validate(body, settings);
+        var focalPoint = Validate(body, settings);
 
         var contentType = body!.ContentType!.ToLowerInvariant();
         var now = time.GetUtcNow();
         var key = UploadKeys.Create(settings.KeyPrefix, body.FileName!, contentType, now);
         var expiresAt = DateTimeOffset.FromUnixTimeSeconds((now + settings.UrlExpiry).ToUnixTimeSeconds());
         var baseUri = new Uri($"{request.Scheme}://{request.Host}{request.PathBase}/");
-        var target = await signer.SignAsync(key, contentType, body.ContentLength!.Value, expiresAt, baseUri, cancellationToken);
+        var target = await signer.SignAsync(key, contentType, body.ContentLength!.Value, Images.FocalPoints.Metadata(focalPoint), expiresAt, baseUri, cancellationToken);
         var imageUrl = new Uri(baseUri, "images/" + UrlPaths.EscapeKey(key.Value));
         return TypedResults.Created(imageUrl, new UploadTicket(key.Value, target.Url, target.Method, target.Headers, expiresAt, imageUrl));
     }
 
+    /// <returns>The focal point the original is to be stored with, if any.</returns>
     /// <exception cref="InvalidUploadException">Something in the request is wrong; every error is listed.</exception>
-    private static void Validate(UploadRequest? body, UploadOptions settings)
+    private static Processing.Transforms.FocalPoint? Validate(UploadRequest? body, UploadOptions settings)
     {
         var errors = new Dictionary<string, string>();
+        Processing.Transforms.FocalPoint? focalPoint = null;
         if (body is null)
         {
             errors["body"] = "A JSON body {fileName, contentType, contentLength} is required.";
@@ -74,12 +76,23 @@ public static class UploadEndpoints
             {
                 errors["contentLength"] = $"contentLength must be from 1 to {settings.MaxBytes} bytes; got {body.ContentLength?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "nothing"}.";
             }
+
+            if (body.FocalPoint is { } given)
+            {
+                focalPoint = given.Validate(out var error);
+                if (error is not null)
+                {
+                    errors["focalPoint"] = error;
+                }
+            }
         }
 
         if (errors.Count > 0)
         {
             throw new InvalidUploadException(errors, settings.MaxBytes, settings.AllowedContentTypes);
         }
+
+        return focalPoint;
     }
 
     private static string? Truncate(string? value) => value is { Length: > 60 } ? value[..60] + "…" : value;

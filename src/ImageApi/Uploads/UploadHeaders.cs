@@ -14,4 +14,7 @@ public static class UploadHeaders
     public static IReadOnlyDictionary<string, string> For(string contentType, bool createOnly) => createOnly
         ? new Dictionary<string, string> { [ContentType] = contentType, [IfNoneMatch] = "*" }
         : new Dictionary<string, string> { [ContentType] = contentType };
+
+    /// <summary>S3's header for one item of user metadata.</summary>
+    public static string Metadata(string name) => "x-amz-meta-" + name;
 }

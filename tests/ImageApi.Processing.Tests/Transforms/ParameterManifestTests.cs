@@ -36,9 +36,15 @@ public class ParameterManifestTests
         using var manifest = JsonDocument.Parse(ParameterManifest.ToJson());
         var parameters = manifest.RootElement.GetProperty("parameters").EnumerateArray().ToList();
         Assert.Equal(TransformParameters.All.Select(p => p.Name), parameters.Select(p => p.GetProperty("name").GetString()));
-        Assert.Equal(["w", "h", "q", "exp"], parameters.Where(p => p.GetProperty("numeric").GetBoolean()).Select(p => p.GetProperty("name").GetString()));
+        Assert.Equal(TransformParameters.All.Where(p => p.IsNumeric).Select(p => p.Name), parameters.Where(p => p.GetProperty("numeric").GetBoolean()).Select(p => p.GetProperty("name").GetString()));
         Assert.Equal(["sig"], parameters.Where(p => p.GetProperty("preservesCase").GetBoolean()).Select(p => p.GetProperty("name").GetString()));
-        Assert.All(parameters, p => Assert.Equal(JsonValueKind.Array, p.GetProperty("aliases").ValueKind));
+        Assert.Equal(TransformParameters.All.Select(p => string.Join(",", p.Aliases)), parameters.Select(p => string.Join(",", p.GetProperty("aliases").EnumerateArray().Select(a => a.GetString()))));
+        var format = parameters.Single(p => p.GetProperty("name").GetString() == "format");
+        Assert.Equal("auto", format.GetProperty("aliasValues").GetProperty("auto").GetProperty("format").GetString());
+        var fit = parameters.Single(p => p.GetProperty("name").GetString() == "fit");
+        Assert.Equal(["max=inside", "clip=inside", "crop=cover", "min=cover"], fit.GetProperty("valueAliases").EnumerateObject().Select(v => v.Name + "=" + v.Value.GetString()));
+        var dpr = manifest.RootElement.GetProperty("dpr");
+        Assert.Equal(("dpr", 1m, 3m, 1), (dpr.GetProperty("name").GetString(), dpr.GetProperty("minimum").GetDecimal(), dpr.GetProperty("maximum").GetDecimal(), dpr.GetProperty("decimals").GetInt32()));
     }
 
     [Fact]
@@ -54,28 +60,37 @@ public class ParameterManifestTests
         using var template = JsonDocument.Parse(File.ReadAllText(PathOf("serverless.template")));
         var resources = template.RootElement.GetProperty("Resources");
         var key = resources.GetProperty("ImageCachePolicy").GetProperty("Properties").GetProperty("CachePolicyConfig").GetProperty("ParametersInCacheKeyAndForwardedToOrigin");
+
+        // Every query string the function leaves: it keeps only the table's canonical names (its tests
+        // show it), and a whitelist holds at most 10 names, fewer than the table has.
         var query = key.GetProperty("QueryStringsConfig");
-        Assert.Equal("whitelist", query.GetProperty("QueryStringBehavior").GetString());
-        Assert.Equal(TransformParameters.All.Select(p => p.Name), query.GetProperty("QueryStrings").EnumerateArray().Select(q => q.GetString()));
+        Assert.Equal("all", query.GetProperty("QueryStringBehavior").GetString());
+        Assert.False(query.TryGetProperty("QueryStrings", out _));
+        Assert.True(TransformParameters.All.Count > 10);
         var headers = key.GetProperty("HeadersConfig");
         Assert.Equal("whitelist", headers.GetProperty("HeaderBehavior").GetString());
         Assert.Equal(["Accept"], headers.GetProperty("Headers").EnumerateArray().Select(h => h.GetString()));
 
-        var inline = resources.GetProperty("ViewerRequestFunction").GetProperty("Properties").GetProperty("FunctionCode").GetString();
-        Assert.Equal(File.ReadAllText(PathOf("deploy/cloudfront/viewer-request.js")), inline);
+        // Through Fn::Sub, which fills in the stack's AllowedWidths and nothing else.
+        var inline = resources.GetProperty("ViewerRequestFunction").GetProperty("Properties").GetProperty("FunctionCode").GetProperty("Fn::Sub").GetString();
+        var code = File.ReadAllText(PathOf("deploy/cloudfront/viewer-request.js"));
+        Assert.Equal(code, inline);
+        Assert.Equal(1, code.Split("${").Length - 1);
+        Assert.Contains("'${AllowedWidths}'", code, StringComparison.Ordinal);
     }
 
     [Theory]
     [InlineData("table")]
     [InlineData("function")]
     [InlineData("template")]
+    [InlineData("settings")]
     public async Task The_check_fails_when_any_of_them_differs(string changed)
     {
         // A copy of the three files, one of them out of step, checked by the same script.
         var copy = Path.Combine(Path.GetTempPath(), "imageapi-sync-" + Guid.NewGuid().ToString("N"));
         try
         {
-            foreach (var file in new[] { "deploy/sync-template.py", ParameterManifest.RelativePath, "deploy/cloudfront/viewer-request.js", "serverless.template" })
+            foreach (var file in new[] { "deploy/sync-template.py", ParameterManifest.RelativePath, "deploy/cloudfront/viewer-request.js", "serverless.template", "src/ImageApi/appsettings.json" })
             {
                 Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(copy, file))!);
                 File.Copy(PathOf(file), Path.Combine(copy, file));
@@ -85,7 +100,8 @@ public class ParameterManifestTests
             {
                 "table" => (ParameterManifest.RelativePath, "\"name\": \"q\"", "\"name\": \"quality\""),
                 "function" => ("deploy/cloudfront/viewer-request.js", "'exp': true", "'exp': false"),
-                _ => ("serverless.template", "\"exp\"\n", "\"expires\"\n"),
+                "settings" => ("src/ImageApi/appsettings.json", "\"MaxWidth\": 4096", "\"MaxWidth\": 2048"),
+                _ => ("serverless.template", "\"QueryStringBehavior\": \"all\"", "\"QueryStringBehavior\": \"none\""),
             };
             var text = File.ReadAllText(Path.Combine(copy, path));
             Assert.Contains(from, text, StringComparison.Ordinal);

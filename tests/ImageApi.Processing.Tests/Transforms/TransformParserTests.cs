@@ -4,21 +4,12 @@ using ImageApi.Processing.Transforms;
 
 namespace ImageApi.Processing.Tests.Transforms;
 
-public class TransformParserTests
+public partial class TransformParserTests
 {
     private static readonly RenditionDefaults Defaults = new();
     private readonly TransformParser _parser = new(Defaults);
 
-    private static KeyValuePair<string, string?>[] Query(string query) =>
-        query.Length == 0
-            ? []
-            : query.Split('&').Select(part =>
-            {
-                var eq = part.IndexOf('=', StringComparison.Ordinal);
-                return eq < 0
-                    ? new KeyValuePair<string, string?>(part, null)
-                    : new KeyValuePair<string, string?>(part[..eq], part[(eq + 1)..]);
-            }).ToArray();
+    private static KeyValuePair<string, string?>[] Query(string query) => QueryStrings.Pairs(query);
 
     private TransformRequest Parse(string query) => _parser.Parse(Query(query)).Request;
 
@@ -123,7 +114,7 @@ public class TransformParserTests
     [InlineData("format=jpg", "format", "one of webp, avif, jpeg, png, gif, auto")]
     [InlineData("format=heic", "format", "one of webp, avif, jpeg, png, gif, auto")]
     [InlineData("exp=soon", "exp", "a Unix time in seconds")]
-    [InlineData("width=400", "width", "w, h, fit, format, q, sig, exp")]
+    [InlineData("size=400", "size", "w (width), h (height), fit, format (fm, auto), q (quality), sig, exp, dpr, gravity, fp-x, fp-y, bg, rot, flip, blur, sharpen")]
     [InlineData("w=400&w=500", "w", "a single value")]
     [InlineData("w=400&W=500", "w", "a single value")]
     [InlineData("w=abc&w=500", "w", "a single value")]

@@ -33,9 +33,12 @@ public sealed class CloudFrontFunctionTests
             }
             var request = handler({ version: '1.0', context: { eventType: 'viewer-request' }, viewer: { ip: '127.0.0.1' },
                                     request: { method: 'GET', uri: test.uri, querystring: querystring, headers: headers, cookies: {} } });
-            var query = [];
-            for (var key in request.querystring) { query.push(key + '=' + request.querystring[key].value); }
-            console.log(JSON.stringify({ query: query.join('&'), accept: request.headers.accept ? request.headers.accept.value : null,
+            var query = [], keys = [];
+            for (var key in request.querystring) { query.push(key + '=' + request.querystring[key].value); keys.push(key); }
+            keys.sort(function (a, b) { var i = PARAMETERS.indexOf(a), j = PARAMETERS.indexOf(b); return (i < 0 ? 99 : i) - (j < 0 ? 99 : j); });
+            var ordered = [];
+            for (var k = 0; k < keys.length; k++) { ordered.push(keys[k] + '=' + request.querystring[keys[k]].value); }
+            console.log(JSON.stringify({ query: query.join('&'), ordered: ordered.join('&'), accept: request.headers.accept ? request.headers.accept.value : null,
                                          host: request.headers['x-viewer-host'].value, proto: request.headers['x-viewer-proto'].value }));
         }
         """;
@@ -86,6 +89,34 @@ public sealed class CloudFrontFunctionTests
                 cases.Add(engine, "/images/a.jpg", "format=auto", null, "format=auto", "image/jpeg");
                 cases.Add(engine, "/images/a.jpg", "format=auto&sig=XyZ", Chrome, "format=auto&sig=XyZ", "image/avif,image/webp");
 
+                // Other services' names and values become the table's; dpr is folded into w and h.
+                cases.Add(engine, "/images/a.jpg", "width=300&height=200&quality=70&fm=JPEG", Chrome, "w=300&h=200&format=jpeg&q=70", null);
+                cases.Add(engine, "/images/a.jpg", "auto=format&fit=max&w=640", Chrome, "w=640&fit=inside&format=auto", "image/avif,image/webp");
+                cases.Add(engine, "/images/a.jpg", "format=auto&width=640&quality=75", Safari13, "w=640&format=auto&q=75", "image/jpeg");
+                cases.Add(engine, "/images/a.jpg", "fit=CLIP&w=1", Chrome, "w=1&fit=inside", null);
+                cases.Add(engine, "/images/a.jpg", "fit=crop&w=1&h=1", Chrome, "w=1&h=1&fit=cover", null);
+                cases.Add(engine, "/images/a.jpg", "fit=min&w=1&h=1", Chrome, "w=1&h=1&fit=cover", null);
+                cases.Add(engine, "/images/a.jpg", "fit=fill&w=1&h=1", Chrome, "w=1&h=1&fit=fill", null);
+                cases.Add(engine, "/images/a.jpg", "auto=compress", Chrome, "format=compress", null);
+                cases.Add(engine, "/images/a.jpg", "fm=auto", "image/webp", "format=auto", "image/webp");
+                cases.Add(engine, "/images/a.jpg", "w=300&width=400", Chrome, "w=300", null);
+                cases.Add(engine, "/images/a.jpg", "dpr=2&w=300", Chrome, "w=600", null);
+                cases.Add(engine, "/images/a.jpg", "w=300&h=200&dpr=1.5", Chrome, "w=450&h=300", null);
+                cases.Add(engine, "/images/a.jpg", "dpr=2.0&width=0300", Chrome, "w=600", null);
+                cases.Add(engine, "/images/a.jpg", "dpr=3&w=3000&h=1000", Chrome, "w=4096&h=1365", null);
+                cases.Add(engine, "/images/a.jpg", "dpr=1.5&h=4000", Chrome, "h=4096", null);
+                cases.Add(engine, "/images/a.jpg", "dpr=1.25&w=300", Chrome, "w=300&dpr=1.25", null);
+                cases.Add(engine, "/images/a.jpg", "dpr=4&w=300", Chrome, "w=300&dpr=4", null);
+                cases.Add(engine, "/images/a.jpg", "dpr=0&w=300", Chrome, "w=300&dpr=0", null);
+                cases.Add(engine, "/images/a.jpg", "dpr=2", Chrome, "dpr=2", null);
+                cases.Add(engine, "/images/a.jpg", "dpr=2&w=abc", Chrome, "w=abc&dpr=2", null);
+                cases.Add(engine, "/images/a.jpg", "dpr=2&w=5000", Chrome, "w=5000&dpr=2", null);
+
+                // The new parameters, in the table's order, numbers canonical, whatever order they came in.
+                cases.Add(engine, "/images/a.jpg", "sharpen=1.50&blur=02.0&flip=HV&rot=090&bg=FFCC00&fp-y=0.50&fp-x=00.25&gravity=Focal&fit=cover&h=1&w=1", Chrome,
+                    "w=1&h=1&fit=cover&gravity=focal&fp-x=0.25&fp-y=0.5&bg=ffcc00&rot=90&flip=hv&blur=2&sharpen=1.5", null);
+                cases.Add(engine, "/images/a.jpg", "gravity=NorthEast&w=1&h=1&fit=cover", Chrome, "w=1&h=1&fit=cover&gravity=northeast", null);
+
                 // Paths other than /images/ keep their query and headers as they came.
                 cases.Add(engine, "/uploads", "x=1&W=2", Chrome, "x=1&W=2", Chrome);
                 cases.Add(engine, "/swagger/index.html", "format=auto", Chrome, "format=auto", Chrome);
@@ -100,7 +131,7 @@ public sealed class CloudFrontFunctionTests
     public async Task Canonicalises_image_requests(string engine, string uri, string query, string? accept, string expectedQuery, string? expectedAccept)
     {
         var result = (await RunAsync(engine, [new(uri, query, accept is null ? [] : [accept])]))[0];
-        Assert.Equal(expectedQuery, result.GetProperty("query").GetString());
+        Assert.Equal(expectedQuery, QueryOf(engine, result));
         Assert.Equal(expectedAccept, result.GetProperty("accept").GetString());
         Assert.Equal("d111.cloudfront.net", result.GetProperty("host").GetString());
         Assert.Equal("https", result.GetProperty("proto").GetString());
@@ -147,7 +178,95 @@ public sealed class CloudFrontFunctionTests
 
     private sealed record Case(string Uri, string Query, IReadOnlyList<string> Accept);
 
-    private static async Task<JsonElement[]> RunAsync(string engine, Case[] cases)
+    // Next.js's default device and image sizes, the set the next/image test configures.
+    private const string NextWidths = "640,750,828,1080,1200,1920,2048,3840,32,48,64,96,128,256,384";
+
+    public static TheoryData<string, string, string> SnappedCases
+    {
+        get
+        {
+            var cases = new TheoryData<string, string, string>();
+            foreach (var engine in new[] { "node", "njs" })
+            {
+                cases.Add(engine, "dpr=2&w=300", "w=640");
+                cases.Add(engine, "dpr=1&w=300", "w=384");
+                cases.Add(engine, "dpr=2&w=320&h=200", "w=640&h=400");
+                cases.Add(engine, "dpr=3&w=1500&h=1000", "w=3840&h=2560");
+                cases.Add(engine, "dpr=2&h=300", "h=600");
+                cases.Add(engine, "w=300", "w=300");
+            }
+
+            return cases;
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(SnappedCases))]
+    public async Task Dpr_snaps_to_the_stacks_allowed_widths(string engine, string query, string expected)
+    {
+        var result = (await RunAsync(engine, [new("/images/a.jpg", query, [])], NextWidths))[0];
+        Assert.Equal(expected, QueryOf(engine, result));
+    }
+
+    // Every spelling the function is given must reach the origin as a query the origin reads as the
+    // same request as the original spelling: the same stored name and the same signed string.
+    private static readonly string[] OriginCases =
+    [
+        "width=300&height=200&fit=crop&quality=70&fm=jpeg", "auto=format&fit=max&w=640", "format=auto&width=640&quality=75",
+        "dpr=2&w=300", "dpr=1.5&w=333&h=201", "dpr=2.5&w=1001", "dpr=3&w=3000&h=1000", "dpr=1.1&h=77", "dpr=2&w=300&h=300&fit=contain",
+        "w=10&h=10&fit=cover&fp-x=0.333&fp-y=1", "gravity=smart&w=10&h=10&fit=cover", "bg=00000080&fit=contain&w=10&h=10&format=png",
+        "rot=270&flip=v&blur=0.3&sharpen=10", "FIT=Min&Width=50&Height=50&Gravity=SouthWest",
+    ];
+
+    [Theory]
+    [InlineData("node", "")]
+    [InlineData("njs", "")]
+    [InlineData("node", NextWidths)]
+    [InlineData("njs", NextWidths)]
+    public async Task The_origin_reads_what_the_function_forwards_as_the_request_it_was_given(string engine, string allowedWidths)
+    {
+        var defaults = new RenditionDefaults { AllowedWidths = [.. allowedWidths.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse)] };
+        var parser = new TransformParser(defaults);
+        var results = await RunAsync(engine, [.. OriginCases.Select(q => new Case("/images/a.jpg", q, []))], allowedWidths);
+        for (var i = 0; i < OriginCases.Length; i++)
+        {
+            var forwarded = results[i].GetProperty("query").GetString()!;
+            var (direct, edge) = (Outcome(parser, OriginCases[i]), Outcome(parser, forwarded));
+            Assert.True(direct == edge, $"{engine}: '{OriginCases[i]}' became '{forwarded}': {direct} at the origin, {edge} through the edge");
+            Assert.DoesNotContain("dpr", forwarded, StringComparison.Ordinal);
+        }
+
+        Assert.Contains(OriginCases, q => !Outcome(parser, q).StartsWith("400", StringComparison.Ordinal));
+    }
+
+    // The stored name and the signed string a query makes, or the parameters a 400 names.
+    private static string Outcome(TransformParser parser, string query)
+    {
+        try
+        {
+            var parsed = parser.Parse(QueryStrings.Pairs(query));
+            return new Processing.Naming.RenditionKey(Processing.Naming.SourceKey.Parse("uploads/a.jpg"), parsed.Request.Resolve(FormatSupport.All, false, 1, 1, new RenditionDefaults())).Value + " signed " + parsed.SignedQuery;
+        }
+        catch (TransformRequestException ex)
+        {
+            return "400 " + string.Join(",", ex.Errors.Select(e => e.Parameter));
+        }
+    }
+
+    // njs's objects do not keep insertion order past a few keys; CloudFront's runtime does, as Node.js
+    // does, so the function's order is checked under Node.js and its content under both.
+    private static string? QueryOf(string engine, JsonElement result)
+    {
+        var ordered = result.GetProperty("ordered").GetString();
+        if (engine == "node")
+        {
+            Assert.Equal(ordered, result.GetProperty("query").GetString());
+        }
+
+        return ordered;
+    }
+
+    private static async Task<JsonElement[]> RunAsync(string engine, Case[] cases, string allowedWidths = "")
     {
         var serialised = JsonSerializer.Serialize(cases.Select(c => new
         {
@@ -155,7 +274,8 @@ public sealed class CloudFrontFunctionTests
             query = c.Query.Length == 0 ? [] : c.Query.Split('&').Select(p => p.Split('=', 2)).Select(p => new[] { p[0], p.Length > 1 ? p[1] : "" }).ToArray(),
             accept = c.Accept,
         }));
-        var function = await File.ReadAllTextAsync(Repository.PathOf("deploy", "cloudfront", "viewer-request.js"));
+        // What CloudFormation's Fn::Sub does with the stack's AllowedWidths.
+        var function = (await File.ReadAllTextAsync(Repository.PathOf("deploy", "cloudfront", "viewer-request.js"))).Replace("${AllowedWidths}", allowedWidths, StringComparison.Ordinal);
         var script = Path.Combine(Path.GetTempPath(), $"cf-harness-{Guid.NewGuid():N}.js");
         await File.WriteAllTextAsync(script, function + "\nvar CASES = " + serialised + ";\n" + Harness);
         try

@@ -58,10 +58,16 @@ internal sealed class CountingStore(IObjectStore inner, StorageCalls calls) : IO
         return inner.GetAsync(key, cancellationToken);
     }
 
-    public Task<ObjectInfo> PutAsync(string key, Stream content, string contentType, PutMode mode, CancellationToken cancellationToken)
+    public Task<ObjectInfo> PutAsync(string key, Stream content, string contentType, PutMode mode, CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? metadata = null)
     {
         calls.Add($"{Name} PUT {key}");
-        return inner.PutAsync(key, content, contentType, mode, cancellationToken);
+        return inner.PutAsync(key, content, contentType, mode, cancellationToken, metadata);
+    }
+
+    public Task<ObjectInfo?> ReplaceMetadataAsync(string key, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken)
+    {
+        calls.Add($"{Name} METADATA {key}");
+        return inner.ReplaceMetadataAsync(key, metadata, cancellationToken);
     }
 
     public Task DeleteAsync(string key, CancellationToken cancellationToken)

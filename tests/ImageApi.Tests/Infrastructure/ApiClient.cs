@@ -8,9 +8,10 @@ namespace ImageApi.Tests.Infrastructure;
 /// <summary>What a browser does: ask for an upload URL, send the file to it, fetch renditions.</summary>
 internal static class ApiClient
 {
-    public static async Task<Ticket> RequestUploadAsync(this HttpClient client, string fileName, string contentType, long length)
+    /// <param name="focalPoint">The ticket's focalPoint, <c>new { x, y }</c>, or none.</param>
+    public static async Task<Ticket> RequestUploadAsync(this HttpClient client, string fileName, string contentType, long length, object? focalPoint = null)
     {
-        var response = await client.PostAsJsonAsync("/uploads", new { fileName, contentType, contentLength = length });
+        var response = await client.PostAsJsonAsync("/uploads", new { fileName, contentType, contentLength = length, focalPoint });
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var ticket = await response.Content.ReadFromJsonAsync<Ticket>();
         Assert.NotNull(ticket);
@@ -42,9 +43,9 @@ internal static class ApiClient
     }
 
     /// <summary>Uploads bytes the test made, under a file name and content type of its choosing (which need not match them).</summary>
-    public static async Task<Ticket> UploadBytesAsync(this HttpClient client, string fileName, string contentType, byte[] bytes)
+    public static async Task<Ticket> UploadBytesAsync(this HttpClient client, string fileName, string contentType, byte[] bytes, object? focalPoint = null)
     {
-        var ticket = await client.RequestUploadAsync(fileName, contentType, bytes.Length);
+        var ticket = await client.RequestUploadAsync(fileName, contentType, bytes.Length, focalPoint);
         var response = await client.SendUploadAsync(ticket, bytes);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return ticket;
