@@ -13,7 +13,7 @@ namespace ImageApi.Processing.Pipeline;
 /// </summary>
 /// <remarks>
 /// The steps, in order: load (shrinking on load) → resize → orient → to sRGB → fit (crop or pad) →
-/// flatten → encode. Orientation and colour conversion follow the resize because they cost per pixel
+/// watermark → flatten → encode. Orientation and colour conversion follow the resize because they cost per pixel
 /// and the resized image has a fraction of the original's; the plan is in oriented space, so the
 /// resize step knows which stored side becomes which.
 /// </remarks>
@@ -29,7 +29,8 @@ public sealed class ImagePipeline
     private readonly IReadOnlyList<IPipelineStep> _prepare;
 
     /// <summary>From an upright, sRGB image at the plan's scaled size to the encoded rendition.</summary>
-    private readonly IReadOnlyList<IPipelineStep> _finish = [new FitStep(), new FlattenStep(), new EncodeStep()];
+    /// <remarks>The watermark is here, never in <see cref="_prepare"/>: the intermediate is never marked, renditions cut from it are.</remarks>
+    private readonly IReadOnlyList<IPipelineStep> _finish = [new FitStep(), new WatermarkStep(), new FlattenStep(), new EncodeStep()];
 
     public ImagePipeline(ProcessingLimits limits, RenditionDefaults defaults, PipelineOptions? options = null, DecodeBudget? budget = null)
     {

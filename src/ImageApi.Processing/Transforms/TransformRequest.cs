@@ -66,4 +66,11 @@ public sealed record TransformRequest(int? Width, int? Height, FitMode Fit, Outp
 /// Everything that decides the bytes of one rendition, with nothing left to negotiate.
 /// <see cref="Quality"/> is null for lossless formats, where it would not change the output.
 /// </summary>
-public sealed record RenditionSpec(int? Width, int? Height, FitMode Fit, OutputFormat Format, int? Quality);
+public sealed record RenditionSpec(int? Width, int? Height, FitMode Fit, OutputFormat Format, int? Quality)
+{
+    /// <summary>
+    /// The mark composed over the output, or null for none. Never from a request parameter: the host
+    /// decides it per original (and per preset), and its fingerprint is part of the stored name.
+    /// </summary>
+    public Watermarks.WatermarkPolicy? Watermark { get; init; }
+}
