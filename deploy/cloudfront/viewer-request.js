@@ -21,7 +21,7 @@
 // Tests keep the table, this file and the template equal.
 
 // <generated>
-var PARAMETERS = ['w', 'h', 'fit', 'format', 'q', 'sig', 'exp'];
+var PARAMETERS = ['w', 'h', 'fit', 'format', 'q', 'sig', 'exp', 'preset'];
 var NUMERIC = { 'w': true, 'h': true, 'q': true, 'exp': true };
 var PRESERVES_CASE = { 'sig': true };
 var ALIASES = {};

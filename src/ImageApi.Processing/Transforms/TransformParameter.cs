@@ -120,4 +120,6 @@ internal sealed class TransformDraft(RenditionDefaults defaults)
     public string? Signature { get; set; }
 
     public long? Expires { get; set; }
+
+    public string? Preset { get; set; }
 }

@@ -27,6 +27,7 @@ public static class TransformParameters
         public const string Quality = "q";
         public const string Signature = "sig";
         public const string Expires = "exp";
+        public const string Preset = "preset";
     }
 
     /// <summary>The <c>format</c> value that negotiates the format on the client's <c>Accept</c> header.</summary>
@@ -97,8 +98,16 @@ public static class TransformParameters
         (draft, value) => draft.Expires = value,
         _ => "Unix time in seconds after which a signed URL is refused. Signed, never part of the rendition's name.");
 
+    // No key segment: a preset's rendition is the one its transform spelled out gives, under the same name.
+    public static TransformParameter Preset { get; } = new TransformParameter<string>(
+        Names.Preset,
+        new NameValue(),
+        (draft, value) => draft.Preset = value,
+        _ => "A transform the site named (Presets:<name>): the same rendition, under the same stored name, as that transform " +
+             "spelled out. Only format, sig and exp may be given with it; format then replaces the preset's format.");
+
     /// <summary>Every parameter, in the canonical order.</summary>
-    public static IReadOnlyList<TransformParameter> All { get; } = [Width, Height, Fit, Format, Quality, Signature, Expires];
+    public static IReadOnlyList<TransformParameter> All { get; } = [Width, Height, Fit, Format, Quality, Signature, Expires, Preset];
 
     private static readonly FrozenDictionary<string, TransformParameter> BySpelling = IndexSpellings();
 

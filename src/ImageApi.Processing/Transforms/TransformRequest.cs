@@ -14,6 +14,9 @@ namespace ImageApi.Processing.Transforms;
 /// <param name="Quality">The quality asked for; null when the request gives none (the format's default applies).</param>
 public sealed record TransformRequest(int? Width, int? Height, FitMode Fit, OutputFormat? Format, int? Quality)
 {
+    /// <summary>Which watermark policy applies: the site's default, unless a preset says none. No request parameter sets it.</summary>
+    public Watermarks.WatermarkChoice Watermark { get; init; }
+
     public static TransformRequest Default(RenditionDefaults defaults) =>
         Create(null, null, defaults.Fit, defaults.OutputFormat, null, defaults);
 

@@ -85,7 +85,7 @@ public class ParameterManifestTests
             {
                 "table" => (ParameterManifest.RelativePath, "\"name\": \"q\"", "\"name\": \"quality\""),
                 "function" => ("deploy/cloudfront/viewer-request.js", "'exp': true", "'exp': false"),
-                _ => ("serverless.template", "\"exp\"\n", "\"expires\"\n"),
+                _ => ("serverless.template", "\"fit\",\n", "\"fitting\",\n"),
             };
             var text = File.ReadAllText(Path.Combine(copy, path));
             Assert.Contains(from, text, StringComparison.Ordinal);

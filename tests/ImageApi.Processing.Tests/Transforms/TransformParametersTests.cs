@@ -11,14 +11,14 @@ public class TransformParametersTests
     [Fact]
     public void Lists_the_parameters_in_the_canonical_order()
     {
-        Assert.Equal(["w", "h", "fit", "format", "q", "sig", "exp"], TransformParameters.All.Select(p => p.Name));
-        Assert.Equal("w, h, fit, format, q, sig, exp", TransformParameters.AllowedNames);
+        Assert.Equal(["w", "h", "fit", "format", "q", "sig", "exp", "preset"], TransformParameters.All.Select(p => p.Name));
+        Assert.Equal("w, h, fit, format, q, sig, exp, preset", TransformParameters.AllowedNames);
     }
 
     [Fact]
     public void Signs_every_parameter_but_the_signature_in_the_order_existing_signatures_use()
     {
-        Assert.Equal(["w", "h", "fit", "format", "q", "exp"], TransformParameters.All.Where(p => p.IsSigned).Select(p => p.Name));
+        Assert.Equal(["w", "h", "fit", "format", "q", "exp", "preset"], TransformParameters.All.Where(p => p.IsSigned).Select(p => p.Name));
     }
 
     [Fact]
@@ -27,7 +27,7 @@ public class TransformParametersTests
         // format is the extension; sig and exp only decide whether the request is answered.
         Assert.Equal(["w", "h", "fit", "q"], TransformParameters.All.Where(p => p.InRenditionKey).Select(p => p.Name));
         var spec = new RenditionSpec(400, null, FitMode.Cover, OutputFormats.Png, null);
-        Assert.Equal(["w400", "hauto", "cover", null, null, null, null], TransformParameters.All.Select(p => p.KeySegment(spec)));
+        Assert.Equal(["w400", "hauto", "cover", null, null, null, null, null], TransformParameters.All.Select(p => p.KeySegment(spec)));
     }
 
     [Theory]
