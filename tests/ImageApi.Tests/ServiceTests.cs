@@ -35,7 +35,7 @@ public sealed class ServiceTests
 
         var get = paths.GetProperty("/images/{key}").GetProperty("get");
         var parameters = get.GetProperty("parameters").EnumerateArray().ToDictionary(p => p.GetProperty("name").GetString()!);
-        Assert.Equal(["key", "w", "h", "fit", "format", "q", "sig", "exp"], parameters.Keys);
+        Assert.Equal(["key", "w", "h", "fit", "format", "q", "sig", "exp", "preset"], parameters.Keys);
         Assert.Equal(4096, parameters["w"].GetProperty("schema").GetProperty("maximum").GetInt32());
         Assert.Equal(["inside", "cover", "contain", "fill"], parameters["fit"].GetProperty("schema").GetProperty("enum").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal(["webp", "avif", "jpeg", "png", "gif", "auto"], parameters["format"].GetProperty("schema").GetProperty("enum").EnumerateArray().Select(e => e.GetString()));

@@ -38,7 +38,8 @@ public sealed partial class Intermediates(ObjectStores stores, SourceRecords rec
     }
 
     /// <summary>Stores what <see cref="ImagePipeline.RenderWithIntermediate"/> made beside the rendition, and records it.</summary>
-    public async Task StoreAsync(SourceKey source, string version, RenditionWithIntermediate made, CancellationToken cancellationToken)
+    /// <param name="watermark">The fingerprint the original's renditions carry, which its record keeps.</param>
+    public async Task StoreAsync(SourceKey source, string version, RenditionWithIntermediate made, string? watermark, CancellationToken cancellationToken)
     {
         if (made.Intermediate is not { } image)
         {
@@ -51,7 +52,7 @@ public sealed partial class Intermediates(ObjectStores stores, SourceRecords rec
         }
 
         var intermediate = new IntermediateRecord(image.Width, image.Height, made.Source.Width, made.Source.Height, image.Format.Name);
-        await records.WriteAsync(source, new SourceRecord(version, null, intermediate, SourceRecords.FactsOf(made.Source)), cancellationToken).ConfigureAwait(false);
+        await records.WriteAsync(source, new SourceRecord(version, null, intermediate, SourceRecords.FactsOf(made.Source), watermark), cancellationToken).ConfigureAwait(false);
         LogIntermediate(logger, source.Value, image.Width, image.Height, image.Format.Name, image.Content.Length, made.Rendition.Timings.Intermediate.TotalMilliseconds);
     }
 

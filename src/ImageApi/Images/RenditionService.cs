@@ -5,6 +5,7 @@ using ImageApi.Processing.Limits;
 using ImageApi.Processing.Naming;
 using ImageApi.Processing.Pipeline;
 using ImageApi.Processing.Transforms;
+using ImageApi.Processing.Watermarks;
 using ImageApi.Storage;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
@@ -28,6 +29,8 @@ public sealed partial class RenditionService(
     IMemoryCache cache,
     RenditionMetrics metrics,
     RenditionRateLimiter rateLimiter,
+    WatermarkPolicies watermarks,
+    WatermarkSweep sweep,
     IOptions<RenditionDefaults> defaults,
     IOptions<DeliveryOptions> delivery,
     ILogger<RenditionService> logger)
@@ -44,7 +47,8 @@ public sealed partial class RenditionService(
     {
         // The original first: a key with nothing behind it costs one HEAD, and no rendition, record or listing.
         var head = await HeadUnlessKnownAsync(source, cancellationToken).ConfigureAwait(false);
-        var key = new RenditionKey(source, await ResolveAsync(source, request, accepts, head, cancellationToken).ConfigureAwait(false));
+        var spec = await ResolveAsync(source, request, accepts, head, cancellationToken).ConfigureAwait(false);
+        var key = new RenditionKey(source, spec with { Watermark = await watermarks.ForAsync(source, request.Watermark, cancellationToken).ConfigureAwait(false) });
 
         var clock = Stopwatch.StartNew();
         var stored = await stores.Destination.GetAsync(key.Value, cancellationToken).ConfigureAwait(false);
@@ -64,7 +68,7 @@ public sealed partial class RenditionService(
     /// <returns>True when this call made it.</returns>
     public async Task<bool> EnsureDefaultAsync(SourceKey source, CancellationToken cancellationToken)
     {
-        var key = DefaultKey(source);
+        var key = await DefaultKeyAsync(source, cancellationToken).ConfigureAwait(false);
         if (await stores.Destination.HeadAsync(key.Value, cancellationToken).ConfigureAwait(false) is not null)
         {
             return false;
@@ -82,7 +86,7 @@ public sealed partial class RenditionService(
     /// <returns>What the original's header said.</returns>
     public async Task<SourceFacts?> PrepareAsync(SourceKey source, ObjectInfo head, CancellationToken cancellationToken)
     {
-        var generated = await GenerateOnceAsync(DefaultKey(source), head, cancellationToken).ConfigureAwait(false);
+        var generated = await GenerateOnceAsync(await DefaultKeyAsync(source, cancellationToken).ConfigureAwait(false), head, cancellationToken).ConfigureAwait(false);
         return generated.Source is { } info ? SourceRecords.FactsOf(info) : null;
     }
 
@@ -135,12 +139,14 @@ public sealed partial class RenditionService(
 
     private async Task<GeneratedRendition> GenerateAsync(RenditionKey key, ObjectInfo? head, CancellationToken cancellationToken)
     {
-        var isDefault = key == DefaultKey(key.Source);
+        var isDefault = key.Spec with { Watermark = null } == DefaultSpec();
         var clock = Stopwatch.StartNew();
         head ??= await originals.HeadAsync(key.Source, cancellationToken).ConfigureAwait(false);
         await quota.EnforceAsync(key, isDefault, cancellationToken).ConfigureAwait(false);
         var record = await records.ReadAsync(key.Source, cancellationToken).ConfigureAwait(false);
         Rejections.ThrowIfRecorded(record, head);
+        var watermark = await watermarks.FingerprintForAsync(key.Source, cancellationToken).ConfigureAwait(false);
+        record = await sweep.SweepAsync(key.Source, record, head, watermark, cancellationToken).ConfigureAwait(false);
 
         RenderedImage rendered;
         TimeSpan fetched;
@@ -158,7 +164,7 @@ public sealed partial class RenditionService(
             fetched = clock.Elapsed;
             using (bytes)
             {
-                rendered = await RenderOriginalAsync(key, isDefault, bytes, version, cancellationToken).ConfigureAwait(false);
+                rendered = await RenderOriginalAsync(key, isDefault, bytes, version, watermark, cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -185,7 +191,8 @@ public sealed partial class RenditionService(
     /// Renders from the original. The first new size also makes the intermediate (the default rendition
     /// never does, so uploads stay cheap). A refusal is recorded.
     /// </summary>
-    private async Task<RenderedImage> RenderOriginalAsync(RenditionKey key, bool isDefault, MemoryStream original, string version, CancellationToken cancellationToken)
+    /// <param name="watermark">The fingerprint renditions of the original carry now, for its record.</param>
+    private async Task<RenderedImage> RenderOriginalAsync(RenditionKey key, bool isDefault, MemoryStream original, string version, string? watermark, CancellationToken cancellationToken)
     {
         if (isDefault)
         {
@@ -193,7 +200,7 @@ public sealed partial class RenditionService(
         }
 
         var made = await rejections.RecordingAsync(key.Source, version, () => pipeline.RenderWithIntermediate(original, key.Spec, cancellationToken), cancellationToken).ConfigureAwait(false);
-        await intermediates.StoreAsync(key.Source, version, made, cancellationToken).ConfigureAwait(false);
+        await intermediates.StoreAsync(key.Source, version, made, watermark, cancellationToken).ConfigureAwait(false);
         return made.Rendition;
     }
 
@@ -217,7 +224,11 @@ public sealed partial class RenditionService(
         return (buffer.ToArray(), stored.Info);
     }
 
-    private RenditionKey DefaultKey(SourceKey source) => new(source, TransformRequest.Default(defaults.Value).Resolve(defaults.Value));
+    private RenditionSpec DefaultSpec() => TransformRequest.Default(defaults.Value).Resolve(defaults.Value);
+
+    /// <summary>The default rendition's name: what the upload made, marked as the original's policy says.</summary>
+    private async Task<RenditionKey> DefaultKeyAsync(SourceKey source, CancellationToken cancellationToken) =>
+        new(source, DefaultSpec() with { Watermark = await watermarks.ForAsync(source, WatermarkChoice.Default, cancellationToken).ConfigureAwait(false) });
 
     /// <summary>Only <c>format=auto</c> needs these; from memory, then the source record, then the original's header.</summary>
     private async Task<SourceFacts> SourceFactsAsync(SourceKey source, ObjectInfo? knownHead, CancellationToken cancellationToken)

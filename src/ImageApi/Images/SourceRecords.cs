@@ -12,7 +12,8 @@ namespace ImageApi.Images;
 /// <remarks>
 /// It lives at <c>processed/&lt;key&gt;/_source.json</c>, so deleting an original's renditions deletes it too.
 /// </remarks>
-public sealed record SourceRecord(string ETag, RecordedRejection? Rejection, IntermediateRecord? Intermediate = null, SourceFacts? Facts = null);
+/// <param name="Watermark">The fingerprint of the mark its renditions carry (null: unmarked); another one now means some are stale (<see cref="WatermarkSweep"/>).</param>
+public sealed record SourceRecord(string ETag, RecordedRejection? Rejection, IntermediateRecord? Intermediate = null, SourceFacts? Facts = null, string? Watermark = null);
 
 /// <summary>What <c>format=auto</c> needs to know of an original: its (oriented) size and whether it has transparency.</summary>
 public sealed record SourceFacts(int Width, int Height, bool HasAlpha);
