@@ -73,7 +73,7 @@ public sealed class TransformPresets
             }
             catch (TransformRequestException ex)
             {
-                throw new InvalidPresetException(definition.Name, $"is not a valid transform ('{definition.Query}'): {ex.Message}");
+                throw new InvalidPresetException(definition.Name, $"is not a valid transform ('{definition.Query}'): {ex.Message.TrimEnd('.')}");
             }
 
             presets.Add(new Preset(name, definition.Query, parsed.Request with { Watermark = definition.Watermark }));
