@@ -86,6 +86,10 @@ public sealed class CloudFrontFunctionTests
                 cases.Add(engine, "/images/a.jpg", "format=auto", null, "format=auto", "image/jpeg");
                 cases.Add(engine, "/images/a.jpg", "format=auto&sig=XyZ", Chrome, "format=auto&sig=XyZ", "image/avif,image/webp");
 
+                // preset is in the table: kept, lower-cased, in the table's order; the cache key has it.
+                cases.Add(engine, "/images/a.jpg", "PRESET=Card&format=AUTO&utm_source=x", Safari14, "format=auto&preset=card", "image/webp");
+                cases.Add(engine, "/images/a.jpg", "preset=card&sig=AbC", Chrome, "sig=AbC&preset=card", null);
+
                 // Paths other than /images/ keep their query and headers as they came.
                 cases.Add(engine, "/uploads", "x=1&W=2", Chrome, "x=1&W=2", Chrome);
                 cases.Add(engine, "/swagger/index.html", "format=auto", Chrome, "format=auto", Chrome);
