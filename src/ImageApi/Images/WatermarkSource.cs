@@ -22,8 +22,10 @@ public sealed partial class WatermarkSource(
     ILogger<WatermarkSource> logger) : IDisposable
 {
     private readonly SemaphoreSlim _refresh = new(1, 1);
-    private Lazy<WatermarkPolicy>? _file;
-    private (WatermarkPolicy Policy, string ETag, DateTimeOffset CheckedAt)? _s3;
+    private readonly Lazy<WatermarkPolicy> _file = new(() => LoadFile(PathOf(options.Value, environment), options.Value.Settings, pipeline));
+
+    // One reference, replaced whole: requests read it without the lock and never see half an update.
+    private volatile S3Mark? _s3;
 
     /// <summary>The mark as it is now, or null when none is configured.</summary>
     /// <exception cref="WatermarkUnavailableException">The configured mark cannot be read or used; renditions it covers cannot be made.</exception>
@@ -38,7 +40,6 @@ public sealed partial class WatermarkSource(
         if (!settings.IsS3)
         {
             // Checked at start-up; a file that went away since is as unavailable as a missing S3 object.
-            _file ??= new Lazy<WatermarkPolicy>(() => LoadFile(PathOf(settings, environment), settings.Settings, pipeline));
             try
             {
                 return _file.Value;
@@ -126,7 +127,7 @@ public sealed partial class WatermarkSource(
             using var buffer = new MemoryStream();
             await response.ResponseStream.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
             var policy = WatermarkPolicy.Create(buffer.ToArray(), settings.Settings, pipeline.Limits);
-            _s3 = (policy, response.ETag, now);
+            _s3 = new S3Mark(policy, response.ETag, now);
             LogLoaded(logger, settings.Image, response.ETag, policy.Width, policy.Height, policy.Fingerprint);
             return policy;
         }
@@ -152,6 +153,8 @@ public sealed partial class WatermarkSource(
     }
 
     public void Dispose() => _refresh.Dispose();
+
+    private sealed record S3Mark(WatermarkPolicy Policy, string ETag, DateTimeOffset CheckedAt);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Watermark {Image} (ETag {ETag}) loaded: {Width}x{Height}, fingerprint {Fingerprint}")]
     private static partial void LogLoaded(ILogger logger, string image, string etag, int width, int height, string fingerprint);
