@@ -10,7 +10,7 @@ namespace ImageApi.Security;
 /// for the default rendition, nothing else. The safe mode for front-ends that cannot hold a signing key,
 /// such as a browser's image loader: the site's presets are the only renditions anyone can cause.
 /// </summary>
-public sealed class PresetsOnlyPolicy(IOptions<PresetOptions> options, SignaturePolicy signatures, TransformParser parser)
+public sealed class PresetsOnlyPolicy(IOptions<PresetOptions> options, SignaturePolicy signatures, TransformPresets presets)
 {
     /// <exception cref="PresetRequiredException">Presets only, and the request is neither a preset nor validly signed.</exception>
     public void Demand(SourceKey key, ParsedTransform transform)
@@ -20,7 +20,7 @@ public sealed class PresetsOnlyPolicy(IOptions<PresetOptions> options, Signature
             return;
         }
 
-        throw new PresetRequiredException(parser.Presets.All.Select(p => p.Name).ToList());
+        throw new PresetRequiredException(presets.All.Select(p => p.Name).ToList());
     }
 
     private static bool IsPresetOnly(string name, ParsedTransform transform) => name switch
