@@ -27,7 +27,7 @@
 // keep the table, this file and the template equal.
 
 // <generated>
-var PARAMETERS = ['w', 'h', 'fit', 'format', 'q', 'sig', 'exp', 'dpr', 'gravity', 'fp-x', 'fp-y', 'bg', 'rot', 'flip', 'blur', 'sharpen'];
+var PARAMETERS = ['w', 'h', 'fit', 'format', 'q', 'sig', 'exp', 'dpr', 'gravity', 'fp-x', 'fp-y', 'bg', 'rot', 'flip', 'blur', 'sharpen', 'preset'];
 var NUMERIC = { 'w': true, 'h': true, 'q': true, 'exp': true, 'dpr': true, 'fp-x': true, 'fp-y': true, 'rot': true, 'blur': true, 'sharpen': true };
 var PRESERVES_CASE = { 'sig': true };
 var ALIASES = { 'width': 'w', 'height': 'h', 'fm': 'format', 'auto': 'format', 'quality': 'q' };

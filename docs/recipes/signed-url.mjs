@@ -4,7 +4,7 @@
 // and h. Keep the signing key on the server.
 import { createHmac } from 'node:crypto'
 
-const ORDER = ['w', 'h', 'fit', 'format', 'q', 'exp', 'gravity', 'fp-x', 'fp-y', 'bg', 'rot', 'flip', 'blur', 'sharpen']
+const ORDER = ['w', 'h', 'fit', 'format', 'q', 'exp', 'gravity', 'fp-x', 'fp-y', 'bg', 'rot', 'flip', 'blur', 'sharpen', 'preset']
 
 export function signedImageUrl(base, key, params, signingKey) {
   const query = ORDER.filter((name) => params[name] !== undefined)

@@ -33,6 +33,18 @@ internal static partial class StartupLog
             LogUploadAuthentication(logger, uploads.ApiKeys.Count, string.IsNullOrEmpty(uploads.Jwt.Authority) ? "none" : uploads.Jwt.Authority);
         }
 
+        var marks = app.Services.GetRequiredService<IOptions<WatermarkOptions>>().Value;
+        if (marks.Enabled)
+        {
+            // A file mark is loaded now, so its fingerprint is in the log; an s3:// one on first use.
+            var fingerprint = marks.IsS3 ? "read on first use" : app.Services.GetRequiredService<Images.WatermarkSource>().CurrentAsync(default).GetAwaiter().GetResult()!.Fingerprint;
+            LogWatermark(logger, marks.Image, marks.Gravity, marks.Scale, marks.Opacity, marks.MinWidth,
+                marks.KeyPrefixes.Count == 0 ? "every original" : string.Join(", ", marks.KeyPrefixes), fingerprint);
+        }
+
+        var presets = app.Services.GetRequiredService<Processing.Transforms.TransformPresets>();
+        LogPresets(logger, presets.Names, app.Services.GetRequiredService<IOptions<PresetOptions>>().Value.Only);
+
         var signing = app.Services.GetRequiredService<IOptions<SigningOptions>>().Value;
         LogSigning(logger, signing.Required, signing.Keys.Count);
         // Only the embedded mode signs upload URLs itself; S3 tickets are presigned by S3's credentials.
@@ -59,6 +71,12 @@ internal static partial class StartupLog
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Signed transform URLs required: {Required} ({Keys} keys)")]
     private static partial void LogSigning(ILogger logger, bool required, int keys);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Watermark: {Image} at {Gravity}, {Scale} of the width, opacity {Opacity}, outputs from {MinWidth} px, covering {Prefixes}; fingerprint {Fingerprint}")]
+    private static partial void LogWatermark(ILogger logger, string image, string gravity, double scale, double opacity, int minWidth, string prefixes, string fingerprint);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Presets: {Presets}; presets only: {Only}")]
+    private static partial void LogPresets(ILogger logger, string presets, bool only);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Uploads:SigningKey is not set: upload URLs are signed with a random key and stop working when the process restarts")]
     private static partial void LogRandomSigningKey(ILogger logger);

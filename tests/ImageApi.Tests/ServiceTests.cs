@@ -35,7 +35,7 @@ public sealed class ServiceTests
 
         var get = paths.GetProperty("/images/{key}").GetProperty("get");
         var parameters = get.GetProperty("parameters").EnumerateArray().ToDictionary(p => p.GetProperty("name").GetString()!);
-        Assert.Equal(["key", "w", "h", "fit", "format", "q", "sig", "exp", "dpr", "gravity", "fp-x", "fp-y", "bg", "rot", "flip", "blur", "sharpen"], parameters.Keys);
+        Assert.Equal(["key", "w", "h", "fit", "format", "q", "sig", "exp", "dpr", "gravity", "fp-x", "fp-y", "bg", "rot", "flip", "blur", "sharpen", "preset"], parameters.Keys);
         Assert.Equal(4096, parameters["w"].GetProperty("schema").GetProperty("maximum").GetInt32());
         Assert.Equal(["inside", "cover", "contain", "fill", "max", "clip", "crop", "min"], parameters["fit"].GetProperty("schema").GetProperty("enum").EnumerateArray().Select(e => e.GetString()));
         Assert.Contains("Also spelled width", parameters["w"].GetProperty("description").GetString(), StringComparison.Ordinal);

@@ -1,4 +1,5 @@
 using ImageApi.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ImageApi.Tests;
 
@@ -24,5 +25,26 @@ public sealed class StartupLogTests(S3Fixture fixture)
         _ = app.CreateClient();
         Assert.Contains(app.Logs, line => line.Contains("Uploads:", StringComparison.Ordinal));
         Assert.DoesNotContain(app.Logs, line => line.Contains(Warning, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_log_says_which_watermark_and_presets_are_in_force()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "imageapi-marks-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var settings = Watermarking.Settings(folder, Watermarking.RedMark(), keyPrefixes: "uploads/shop/");
+            settings["Presets:card"] = "w=400&h=300&fit=cover";
+            settings["Presets:Only"] = "true";
+            using var app = new ImageApiFactory(settings);
+            _ = app.CreateClient();
+            var fingerprint = (await app.Services.GetRequiredService<ImageApi.Images.WatermarkSource>().CurrentAsync(default))!.Fingerprint;
+            Assert.Contains(app.Logs, line => line.Contains("Watermark: ", StringComparison.Ordinal) && line.Contains("covering uploads/shop/; fingerprint " + fingerprint, StringComparison.Ordinal));
+            Assert.Contains(app.Logs, line => line.Contains("Presets: card; presets only: True", StringComparison.Ordinal));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 }

@@ -13,11 +13,11 @@ namespace ImageApi.Processing.Pipeline;
 /// </summary>
 /// <remarks>
 /// The steps, in order: load (shrinking on load) → resize → orient → to sRGB → turn (rot, flip) →
-/// fit (crop or pad, by gravity) → blur → sharpen → flatten → encode, whatever order the query gave.
-/// Orientation, colour conversion and the turn follow the resize because they cost per pixel and the
-/// resized image has a fraction of the original's; the plan is in the output's frame, so the resize
-/// step knows which stored side becomes which. The filters run on the output's pixels, so a sigma
-/// means the same at every size.
+/// fit (crop or pad, by gravity) → blur → sharpen → watermark → flatten → encode, whatever order the
+/// query gave. Orientation, colour conversion and the turn follow the resize because they cost per
+/// pixel and the resized image has a fraction of the original's; the plan is in the output's frame, so
+/// the resize step knows which stored side becomes which. The filters run on the output's pixels, so a
+/// sigma means the same at every size; the mark comes after them, so no filter blurs it.
 /// </remarks>
 public sealed class ImagePipeline
 {
@@ -31,7 +31,8 @@ public sealed class ImagePipeline
     private readonly IReadOnlyList<IPipelineStep> _prepare;
 
     /// <summary>From an upright, sRGB image at the plan's scaled size to the encoded rendition.</summary>
-    private readonly IReadOnlyList<IPipelineStep> _finish = [new TurnStep(), new FitStep(), new BlurStep(), new SharpenStep(), new FlattenStep(), new EncodeStep()];
+    /// <remarks>The watermark is here, never in <see cref="_prepare"/>: the intermediate is never marked, renditions cut from it are.</remarks>
+    private readonly IReadOnlyList<IPipelineStep> _finish = [new TurnStep(), new FitStep(), new BlurStep(), new SharpenStep(), new WatermarkStep(), new FlattenStep(), new EncodeStep()];
 
     public ImagePipeline(ProcessingLimits limits, RenditionDefaults defaults, PipelineOptions? options = null, DecodeBudget? budget = null)
     {

@@ -172,4 +172,5 @@ internal sealed class TransformDraft(RenditionDefaults defaults)
     public decimal? Blur { get; set; }
 
     public decimal? Sharpen { get; set; }
+    public string? Preset { get; set; }
 }

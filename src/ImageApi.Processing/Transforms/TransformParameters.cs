@@ -36,6 +36,7 @@ public static class TransformParameters
         public const string Flip = "flip";
         public const string Blur = "blur";
         public const string Sharpen = "sharpen";
+        public const string Preset = "preset";
     }
 
     /// <summary>The <c>format</c> value that negotiates the format on the client's <c>Accept</c> header.</summary>
@@ -196,9 +197,17 @@ public static class TransformParameters
         _ => "libvips' sharpen (unsharp mask on lightness) after the resize, sigma in output pixels; after blur when both are given.",
         keySegment: spec => spec.Sharpen is { } sigma ? "sharpen" + SharpenValue.Canonical(sigma) : null);
 
+    // No key segment: a preset's rendition is the one its transform spelled out gives, under the same name.
+    public static TransformParameter Preset { get; } = new TransformParameter<string>(
+        Names.Preset,
+        new NameValue(),
+        (draft, value) => draft.Preset = value,
+        _ => "A transform the site named (Presets:<name>): the same rendition, under the same stored name, as that transform " +
+             "spelled out. Only format, sig and exp may be given with it; format then replaces the preset's format.");
+
     /// <summary>Every parameter, in the canonical order.</summary>
     public static IReadOnlyList<TransformParameter> All { get; } =
-        [Width, Height, Fit, Format, Quality, Signature, Expires, Dpr, Gravity, FocusX, FocusY, Background, Rotation, Flip, Blur, Sharpen];
+        [Width, Height, Fit, Format, Quality, Signature, Expires, Dpr, Gravity, FocusX, FocusY, Background, Rotation, Flip, Blur, Sharpen, Preset];
 
     private static readonly FrozenDictionary<string, TransformParameter> BySpelling = IndexSpellings();
 

@@ -7,7 +7,8 @@ namespace ImageApi.Processing.Transforms;
 /// (<see cref="TransformParameters"/>) describes them. Strict on purpose: every distinct accepted
 /// spelling is a new rendition to generate and store, so anything ambiguous is refused.
 /// </summary>
-public sealed class TransformParser(RenditionDefaults defaults)
+/// <param name="presets">The site's presets, which <c>preset</c> names; none when not given.</param>
+public sealed class TransformParser(RenditionDefaults defaults, TransformPresets? presets = null)
 {
     public const string Width = TransformParameters.Names.Width;
     public const string Height = TransformParameters.Names.Height;
@@ -16,7 +17,10 @@ public sealed class TransformParser(RenditionDefaults defaults)
     public const string Quality = TransformParameters.Names.Quality;
     public const string Signature = TransformParameters.Names.Signature;
     public const string Expires = TransformParameters.Names.Expires;
+    public const string Preset = TransformParameters.Names.Preset;
     public const string AutoFormat = TransformParameters.AutoFormat;
+
+    public TransformPresets Presets { get; } = presets ?? TransformPresets.None;
 
     public static IReadOnlyList<string> FitValues => TransformParameters.FitValue.Names;
 
@@ -125,16 +129,24 @@ public sealed class TransformParser(RenditionDefaults defaults)
             Fold(draft, ratio, signed, Report);
         }
 
+        var request = draft.Preset is { } name && errors.Count == 0
+            ? FromPreset(name, draft, seen, Report)
+            : TransformRequest.Create(draft, defaults);
+
         if (errors.Count > 0)
         {
             throw new TransformRequestException([.. order.Select(name => errors[name])]);
         }
 
         return new ParsedTransform(
-            TransformRequest.Create(draft, defaults),
+            request!,
             draft.Signature,
             draft.Expires is { } seconds ? DateTimeOffset.FromUnixTimeSeconds(seconds) : null,
-            SignedQuery(signed));
+            SignedQuery(signed))
+        {
+            Preset = draft.Preset,
+            Given = [.. TransformParameters.All.Where(seen.Contains).Select(p => p.Name)],
+        };
     }
 
     /// <summary>The rules that take more than one parameter to break.</summary>
@@ -176,6 +188,26 @@ public sealed class TransformParser(RenditionDefaults defaults)
             }
         }
     }
+    /// <summary>The named preset's request; <c>format</c>, when given, replaces its format. Any other transform parameter beside it is an error.</summary>
+    private TransformRequest? FromPreset(string name, TransformDraft draft, HashSet<TransformParameter> given, Action<ParameterError, bool> report)
+    {
+        foreach (var other in TransformParameters.All.Where(p => given.Contains(p) && !CombinesWithPreset(p)))
+        {
+            report(new ParameterError(other.Name, $"'{other.Name}' cannot be given with '{Preset}': a preset fixes the transform; only format, sig and exp may be added.", "format, sig and exp beside preset"), false);
+        }
+
+        if (Presets.Find(name) is not { } preset)
+        {
+            var allowed = "one of the configured presets: " + Presets.Names;
+            report(new ParameterError(Preset, $"'{Preset}' must be {allowed}; got '{name}'.", allowed), false);
+            return null;
+        }
+
+        return given.Contains(TransformParameters.Format) ? preset.Request with { Format = draft.Format } : preset.Request;
+    }
+
+    private static bool CombinesWithPreset(TransformParameter parameter) =>
+        parameter == TransformParameters.Preset || parameter == TransformParameters.Format || parameter == TransformParameters.Signature || parameter == TransformParameters.Expires;
 
     // The signed form of each parameter is its canonical name and value, in the table's order, so any
     // accepted spelling of a signed request verifies, and CloudFront's canonicalisation cannot break a signature.
@@ -190,7 +222,14 @@ public sealed class TransformParser(RenditionDefaults defaults)
 /// <param name="Signature">The <c>sig</c> parameter, if any.</param>
 /// <param name="Expires">The <c>exp</c> parameter, if any: the signature is valid until then.</param>
 /// <param name="SignedQuery">The canonical form of the signed parameters (<c>w=400&amp;fit=cover</c>), what <c>sig</c> covers.</param>
-public sealed record ParsedTransform(TransformRequest Request, string? Signature, DateTimeOffset? Expires = null, string SignedQuery = "");
+public sealed record ParsedTransform(TransformRequest Request, string? Signature, DateTimeOffset? Expires = null, string SignedQuery = "")
+{
+    /// <summary>The preset the request named (canonical), if any.</summary>
+    public string? Preset { get; init; }
+
+    /// <summary>The canonical names of the parameters the request gave, in the table's order.</summary>
+    public IReadOnlyList<string> Given { get; init; } = [];
+}
 
 /// <summary>One invalid parameter: its canonical name (or the unknown name as given), what was wrong, and what it accepts.</summary>
 public sealed record ParameterError(string Parameter, string Message, string Allowed);

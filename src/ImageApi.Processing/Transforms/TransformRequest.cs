@@ -33,6 +33,9 @@ public sealed record TransformRequest(int? Width, int? Height, FitMode Fit, Outp
     /// <summary>Sharpen sigma, in output pixels.</summary>
     public decimal? Sharpen { get; init; }
 
+    /// <summary>Which watermark policy applies: the site's default, unless a preset says none. No request parameter sets it.</summary>
+    public Watermarks.WatermarkChoice Watermark { get; init; }
+
     public static TransformRequest Default(RenditionDefaults defaults) => Create(new TransformDraft(defaults), defaults);
 
     public bool IsAuto => Format is null;
@@ -143,4 +146,9 @@ public sealed record RenditionSpec(int? Width, int? Height, FitMode Fit, OutputF
         Gravity.Auto => original is { } point ? this with { Gravity = Gravity.Focal, Focus = point } : this with { Gravity = Gravity.Smart },
         _ => this,
     };
+    /// <summary>
+    /// The mark composed over the output, or null for none. Never from a request parameter: the host
+    /// decides it per original (and per preset), and its fingerprint is part of the stored name.
+    /// </summary>
+    public Watermarks.WatermarkPolicy? Watermark { get; init; }
 }

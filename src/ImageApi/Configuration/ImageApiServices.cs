@@ -46,6 +46,18 @@ public static class ImageApiServices
         AddValidated<SigningOptions>(services, SigningOptions.Section);
         AddValidated<RateLimitOptions>(services, RateLimitOptions.Section);
         AddValidated<TelemetryOptions>(services, TelemetryOptions.Section);
+        AddValidated<WatermarkOptions>(services, WatermarkOptions.Section)
+            .PostConfigure<IConfiguration>((o, config) =>
+            {
+                if (config.GetSection(WatermarkOptions.Section)[nameof(o.KeyPrefixes)] is { Length: > 0 } prefixes)
+                {
+                    o.KeyPrefixes = [.. prefixes.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)];
+                }
+            });
+
+        // Read by hand (a preset is a string or an object), so not bound; validated like the rest.
+        services.AddSingleton<IValidateOptions<PresetOptions>>(sp => sp.GetRequiredService<OptionsValidators>());
+        services.AddOptions<PresetOptions>().Configure<IConfiguration>((o, config) => o.Read(config.GetSection(PresetOptions.Section))).ValidateOnStart();
 
         services.AddCors();
         services.AddOptions<Microsoft.AspNetCore.Cors.Infrastructure.CorsOptions>().Configure<IOptions<UploadOptions>>((cors, uploads) =>
@@ -91,7 +103,12 @@ public static class ImageApiServices
         services.AddSingleton(sp => new DecodeBudget(Get<ProcessingLimits>(sp)));
         services.AddSingleton(sp => Get<ProcessingLimits>(sp));
         services.AddSingleton(sp => new ImagePipeline(Get<ProcessingLimits>(sp), Get<RenditionDefaults>(sp), Get<PipelineOptions>(sp), sp.GetRequiredService<DecodeBudget>()));
-        services.AddSingleton(sp => new TransformParser(Get<RenditionDefaults>(sp)));
+        services.AddSingleton(sp => TransformPresets.Parse(Get<PresetOptions>(sp).Definitions, Get<RenditionDefaults>(sp)));
+        services.AddSingleton(sp => new TransformParser(Get<RenditionDefaults>(sp), sp.GetRequiredService<TransformPresets>()));
+        services.AddSingleton<PresetsOnlyPolicy>();
+        services.AddSingleton<WatermarkSource>();
+        services.AddSingleton<WatermarkPolicies>();
+        services.AddSingleton<WatermarkSweep>();
         services.AddStorage();
         services.AddSingleton<RenditionService>();
         services.AddSingleton<RenditionFlights>();

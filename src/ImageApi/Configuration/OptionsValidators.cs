@@ -1,6 +1,7 @@
 using ImageApi.Processing.Limits;
 using ImageApi.Processing.Pipeline;
 using ImageApi.Processing.Transforms;
+using ImageApi.Processing.Watermarks;
 using Microsoft.Extensions.Options;
 
 namespace ImageApi.Configuration;
@@ -9,7 +10,14 @@ namespace ImageApi.Configuration;
 /// Start-up checks for every setting. Each failure names the setting as it is written in
 /// appsettings.json (and, with <c>__</c> for <c>:</c>, as an environment variable).
 /// </summary>
-internal sealed class OptionsValidators(IHostEnvironment environment) :
+/// <remarks>
+/// <paramref name="services"/> is read only while validating (the watermark is checked with the
+/// pipeline's loaders and limits, presets with the request parser), never in the constructor: options
+/// of other types are resolved after this validator exists.
+/// </remarks>
+internal sealed class OptionsValidators(IHostEnvironment environment, IServiceProvider services) :
+    IValidateOptions<WatermarkOptions>,
+    IValidateOptions<PresetOptions>,
     IValidateOptions<TelemetryOptions>,
     IValidateOptions<PipelineOptions>,
     IValidateOptions<SigningOptions>,
@@ -35,6 +43,62 @@ internal sealed class OptionsValidators(IHostEnvironment environment) :
             "OtlpEndpoint",
             $"must be the collector's http(s) URL when Telemetry:Exporter is Otlp (was '{options.OtlpEndpoint}')");
         failures.Require(options.ExportInterval >= TimeSpan.FromMilliseconds(100) && options.ExportInterval <= TimeSpan.FromHours(1), "ExportInterval", $"must be from 00:00:00.1 to 01:00:00 (was {options.ExportInterval})");
+        return failures.Result;
+    }
+
+    public ValidateOptionsResult Validate(string? name, WatermarkOptions options)
+    {
+        var failures = new Failures(WatermarkOptions.Section);
+        failures.Require(WatermarkPlacements.Find(options.Gravity) is not null, "Gravity", $"must be one of {WatermarkPlacements.Names} (was '{options.Gravity}')");
+        foreach (var (setting, problem) in options.Settings.Problems().Where(p => p.Setting != nameof(options.Gravity)))
+        {
+            failures.Require(false, setting, problem);
+        }
+
+        failures.Require(options.KeyPrefixes.All(p => p.Length > 0 && !p.StartsWith('/')), "KeyPrefixes", $"must each be the start of a source key, such as uploads/ (without a leading '/'; was {string.Join(", ", options.KeyPrefixes.Select(p => $"'{p}'"))})");
+        failures.Require(options.RefreshInterval >= TimeSpan.Zero && options.RefreshInterval <= TimeSpan.FromDays(1), "RefreshInterval", $"must be from 00:00:00 to 1.00:00:00 (was {options.RefreshInterval})");
+        if (!options.Enabled || !failures.Passed)
+        {
+            return failures.Result;
+        }
+
+        if (options.IsS3)
+        {
+            var (bucket, key) = options.S3Location;
+            failures.Require(IsBucketName(bucket) && key.Length > 0, "Image", $"must be s3://<bucket>/<key> with a bucket name (3-63 lower-case letters, digits, '.', '-') and a key (was '{options.Image}')");
+            return failures.Result;
+        }
+
+        var path = Images.WatermarkSource.PathOf(options, environment);
+        try
+        {
+            Images.WatermarkSource.LoadFile(path, options.Settings, services.GetRequiredService<ImagePipeline>());
+        }
+        catch (Processing.Watermarks.InvalidWatermarkException ex)
+        {
+            failures.Require(false, "Image", $"{ex.Problem.TrimEnd('.')} (was '{options.Image}', which is {path}); it must be a PNG or WebP with alpha, or s3://<bucket>/<key>");
+        }
+
+        return failures.Result;
+    }
+
+    public ValidateOptionsResult Validate(string? name, PresetOptions options)
+    {
+        var failures = new Failures(PresetOptions.Section);
+        foreach (var problem in options.Problems)
+        {
+            failures.Fail(problem);
+        }
+
+        try
+        {
+            TransformPresets.Parse(options.Definitions, services.GetRequiredService<IOptions<RenditionDefaults>>().Value);
+        }
+        catch (InvalidPresetException ex)
+        {
+            failures.Fail(ex.Message);
+        }
+
         return failures.Result;
     }
 
@@ -239,6 +303,11 @@ internal sealed class OptionsValidators(IHostEnvironment environment) :
         private readonly List<string> _messages = [];
 
         public ValidateOptionsResult Result => _messages.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(_messages);
+
+        public bool Passed => _messages.Count == 0;
+
+        /// <summary>A message that names its setting itself.</summary>
+        public void Fail(string message) => _messages.Add(message);
 
         public void Require(bool condition, string setting, string message)
         {

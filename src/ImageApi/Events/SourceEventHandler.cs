@@ -15,6 +15,7 @@ public sealed partial class SourceEventHandler(
     ObjectStores stores,
     SourceRecords records,
     RenditionService renditions,
+    WatermarkPolicies watermarks,
     Delivery.IEdgeCache edge,
     ILogger<SourceEventHandler> logger)
 {
@@ -84,7 +85,8 @@ public sealed partial class SourceEventHandler(
             return SourceEventOutcome.Rejected;
         }
 
-        await records.WriteAsync(key, new SourceRecord(original.ETag, null, null, facts, focalPoint), cancellationToken).ConfigureAwait(false);
+        var watermark = await watermarks.FingerprintForAsync(key, cancellationToken).ConfigureAwait(false);
+        await records.WriteAsync(key, new SourceRecord(original.ETag, null, null, facts, focalPoint, watermark), cancellationToken).ConfigureAwait(false);
         LogCreated(logger, key.Value, original.ETag);
         return record is null ? SourceEventOutcome.RenditionMade : SourceEventOutcome.RenditionReplaced;
     }

@@ -46,6 +46,7 @@ public static class ImageEndpoints
         HttpRequest request,
         TransformParser parser,
         SignaturePolicy signatures,
+        PresetsOnlyPolicy presetsOnly,
         RenditionService renditions,
         ObjectStores stores,
         IOptions<DeliveryOptions> delivery,
@@ -68,6 +69,7 @@ public static class ImageEndpoints
         var transform = parser.Parse(request.Query.SelectMany(
             pair => pair.Value.Count == 0 ? [new KeyValuePair<string, string?>(pair.Key, null)] : pair.Value.Select(v => new KeyValuePair<string, string?>(pair.Key, v))));
         signatures.Demand(source, transform);
+        presetsOnly.Demand(source, transform);
         var rendition = await renditions.GetAsync(source, transform.Request, FormatSupport.FromAccept(request.Headers.Accept.ToString()), () => ClientAddress.Of(request.HttpContext), cancellationToken);
         var settings = delivery.Value;
         if (settings.RedirectAboveBytes > 0 && rendition.Length > settings.RedirectAboveBytes && stores.Destination is IPresignedDownloads downloads)

@@ -66,7 +66,8 @@ public sealed partial class Intermediates(ObjectStores stores, SourceRecords rec
 
     /// <summary>Stores what <see cref="ImagePipeline.RenderWithIntermediate"/> made beside the rendition, and records it.</summary>
     /// <param name="focalPoint">The record's focal point as it was: only the event handler moves it on, after deleting what the old one cut.</param>
-    public async Task StoreAsync(SourceKey source, string version, RenditionWithIntermediate made, string? focalPoint, CancellationToken cancellationToken)
+    /// <param name="watermark">The fingerprint the original's renditions carry, which its record keeps.</param>
+    public async Task StoreAsync(SourceKey source, string version, RenditionWithIntermediate made, string? focalPoint, string? watermark, CancellationToken cancellationToken)
     {
         if (made.Intermediate is not { } image)
         {
@@ -79,7 +80,7 @@ public sealed partial class Intermediates(ObjectStores stores, SourceRecords rec
         }
 
         var intermediate = new IntermediateRecord(image.Width, image.Height, made.Source.Width, made.Source.Height, image.Format.Name);
-        await records.WriteAsync(source, new SourceRecord(version, null, intermediate, SourceRecords.FactsOf(made.Source), focalPoint), cancellationToken).ConfigureAwait(false);
+        await records.WriteAsync(source, new SourceRecord(version, null, intermediate, SourceRecords.FactsOf(made.Source), focalPoint, watermark), cancellationToken).ConfigureAwait(false);
         LogIntermediate(logger, source.Value, image.Width, image.Height, image.Format.Name, image.Content.Length, made.Rendition.Timings.Intermediate.TotalMilliseconds);
     }
 

@@ -9,16 +9,16 @@ namespace ImageApi.Images;
 
 /// <summary>
 /// Every new size is new work and storage: one original may have only so many renditions. The default
-/// one, and every rendition whose values are all on the configured allowed lists (the sizes a site
-/// really uses), are never refused, so anonymous variations cannot use the cap up for them.
+/// one, every rendition whose values are all on the configured allowed lists (the sizes a site
+/// really uses), and every preset's are never refused, so anonymous variations cannot use the cap up for them.
 /// </summary>
-public sealed class RenditionQuota(ObjectStores stores, IOptions<ServiceLimitsOptions> limits, IOptions<RenditionDefaults> defaults)
+public sealed class RenditionQuota(ObjectStores stores, IOptions<ServiceLimitsOptions> limits, IOptions<RenditionDefaults> defaults, TransformPresets presets)
 {
     /// <exception cref="RenditionLimitException">The original already has <c>Limits:MaxRenditionsPerOriginal</c> renditions.</exception>
     public async Task EnforceAsync(RenditionKey key, bool isDefault, CancellationToken cancellationToken)
     {
         var max = limits.Value.MaxRenditionsPerOriginal;
-        if (max == 0 || isDefault || IsAllowListed(key.Spec, defaults.Value))
+        if (max == 0 || isDefault || IsAllowListed(key.Spec, defaults.Value) || IsPreset(key.Spec))
         {
             return;
         }
@@ -51,6 +51,11 @@ public sealed class RenditionQuota(ObjectStores stores, IOptions<ServiceLimitsOp
             && (spec.Quality is null || spec.Quality == defaults.QualityFor(spec.Format) || defaults.AllowedQualities.Contains(spec.Quality.Value))
             && (spec.Format == defaults.OutputFormat || AllowedFormats(defaults).Contains(spec.Format));
     }
+
+    /// <summary>Whether the rendition is a preset's, in any format (a request may give <c>format</c> beside a preset).</summary>
+    public bool IsPreset(RenditionSpec spec) => presets.All.Any(p =>
+        p.Request.Width == spec.Width && p.Request.Height == spec.Height && p.Request.Fit == spec.Fit
+        && (spec.Quality is null || spec.Quality == (p.Request.Quality ?? defaults.Value.QualityFor(spec.Format))));
 
     private static bool OnList(int? value, ICollection<int> allowed) => value is not { } n || allowed.Contains(n);
 

@@ -5,6 +5,7 @@ using ImageApi.Processing.Limits;
 using ImageApi.Processing.Naming;
 using ImageApi.Processing.Pipeline;
 using ImageApi.Processing.Transforms;
+using ImageApi.Processing.Watermarks;
 using ImageApi.Storage;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
@@ -28,6 +29,8 @@ public sealed partial class RenditionService(
     IMemoryCache cache,
     RenditionMetrics metrics,
     RenditionRateLimiter rateLimiter,
+    WatermarkPolicies watermarks,
+    WatermarkSweep sweep,
     IOptions<RenditionDefaults> defaults,
     IOptions<DeliveryOptions> delivery,
     ILogger<RenditionService> logger)
@@ -44,7 +47,8 @@ public sealed partial class RenditionService(
     {
         // The original first: a key with nothing behind it costs one HEAD, and no rendition, record or listing.
         var head = await HeadUnlessKnownAsync(source, cancellationToken).ConfigureAwait(false);
-        var key = new RenditionKey(source, await ResolveAsync(source, request, accepts, head, cancellationToken).ConfigureAwait(false));
+        var spec = await ResolveAsync(source, request, accepts, head, cancellationToken).ConfigureAwait(false);
+        var key = new RenditionKey(source, spec with { Watermark = await watermarks.ForAsync(source, request.Watermark, cancellationToken).ConfigureAwait(false) });
 
         var clock = Stopwatch.StartNew();
         var stored = await stores.Destination.GetAsync(key.Value, cancellationToken).ConfigureAwait(false);
@@ -64,7 +68,7 @@ public sealed partial class RenditionService(
     /// <returns>True when this call made it.</returns>
     public async Task<bool> EnsureDefaultAsync(SourceKey source, CancellationToken cancellationToken)
     {
-        var key = DefaultKey(source);
+        var key = await DefaultKeyAsync(source, cancellationToken).ConfigureAwait(false);
         if (await stores.Destination.HeadAsync(key.Value, cancellationToken).ConfigureAwait(false) is not null)
         {
             return false;
@@ -82,7 +86,7 @@ public sealed partial class RenditionService(
     /// <returns>What the original's header said.</returns>
     public async Task<SourceFacts?> PrepareAsync(SourceKey source, ObjectInfo head, CancellationToken cancellationToken)
     {
-        var generated = await GenerateOnceAsync(DefaultKey(source), head, cancellationToken).ConfigureAwait(false);
+        var generated = await GenerateOnceAsync(await DefaultKeyAsync(source, cancellationToken).ConfigureAwait(false), head, cancellationToken).ConfigureAwait(false);
         return generated.Source is { } info ? SourceRecords.FactsOf(info) : null;
     }
 
@@ -156,12 +160,14 @@ public sealed partial class RenditionService(
 
     private async Task<GeneratedRendition> GenerateAsync(RenditionKey key, ObjectInfo? head, CancellationToken cancellationToken)
     {
-        var isDefault = key == DefaultKey(key.Source);
+        var isDefault = key.Spec with { Watermark = null } == DefaultSpec();
         var clock = Stopwatch.StartNew();
         head ??= await originals.HeadAsync(key.Source, cancellationToken).ConfigureAwait(false);
         await quota.EnforceAsync(key, isDefault, cancellationToken).ConfigureAwait(false);
         var record = await records.ReadAsync(key.Source, cancellationToken).ConfigureAwait(false);
         Rejections.ThrowIfRecorded(record, head);
+        var watermark = await watermarks.FingerprintForAsync(key.Source, cancellationToken).ConfigureAwait(false);
+        record = await sweep.SweepAsync(key.Source, record, head, watermark, cancellationToken).ConfigureAwait(false);
 
         // The stored name keeps "the original's focal point"; the render needs the point itself.
         var spec = key.Spec.ForOriginal(FocalPoints.Of(head));
@@ -187,7 +193,7 @@ public sealed partial class RenditionService(
         }
         else
         {
-            (rendered, fetched) = await RenderFirstSizeAsync(key.Source, spec, head, record, clock, cancellationToken).ConfigureAwait(false);
+            (rendered, fetched) = await RenderFirstSizeAsync(key.Source, spec, head, record, watermark, clock, cancellationToken).ConfigureAwait(false);
         }
 
         var renderedAt = clock.Elapsed;
@@ -215,8 +221,9 @@ public sealed partial class RenditionService(
     /// cut from its intermediate; only one that does not fit inside it decodes the original again.
     /// </summary>
     /// <param name="spec">The rendition, with the original's own focal point resolved.</param>
+    /// <param name="watermark">The fingerprint renditions of the original carry now, for its record.</param>
     /// <returns>The rendition, and when the original (or the intermediate) was at hand.</returns>
-    private async Task<(RenderedImage Rendered, TimeSpan Fetched)> RenderFirstSizeAsync(SourceKey source, RenditionSpec spec, ObjectInfo head, SourceRecord? record, Stopwatch clock, CancellationToken cancellationToken)
+    private async Task<(RenderedImage Rendered, TimeSpan Fetched)> RenderFirstSizeAsync(SourceKey source, RenditionSpec spec, ObjectInfo head, SourceRecord? record, string? watermark, Stopwatch clock, CancellationToken cancellationToken)
     {
         var fetched = TimeSpan.Zero;
         var (made, mine) = await intermediates.MakeOnceAsync(source, head, async token =>
@@ -226,7 +233,7 @@ public sealed partial class RenditionService(
             using (bytes)
             {
                 var made = await rejections.RecordingAsync(source, version, () => pipeline.RenderWithIntermediate(bytes, spec, token), token).ConfigureAwait(false);
-                await intermediates.StoreAsync(source, version, made, record?.FocalPoint, token).ConfigureAwait(false);
+                await intermediates.StoreAsync(source, version, made, record?.FocalPoint, watermark, token).ConfigureAwait(false);
                 return made;
             }
         }, cancellationToken).ConfigureAwait(false);
@@ -271,7 +278,11 @@ public sealed partial class RenditionService(
         return (buffer.ToArray(), stored.Info);
     }
 
-    private RenditionKey DefaultKey(SourceKey source) => new(source, TransformRequest.Default(defaults.Value).Resolve(defaults.Value));
+    private RenditionSpec DefaultSpec() => TransformRequest.Default(defaults.Value).Resolve(defaults.Value);
+
+    /// <summary>The default rendition's name: what the upload made, marked as the original's policy says.</summary>
+    private async Task<RenditionKey> DefaultKeyAsync(SourceKey source, CancellationToken cancellationToken) =>
+        new(source, DefaultSpec() with { Watermark = await watermarks.ForAsync(source, WatermarkChoice.Default, cancellationToken).ConfigureAwait(false) });
 
     /// <summary>Only <c>format=auto</c> needs these; from memory, then the source record, then the original's header.</summary>
     private async Task<SourceFacts> SourceFactsAsync(SourceKey source, ObjectInfo? knownHead, CancellationToken cancellationToken)

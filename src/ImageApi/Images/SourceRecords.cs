@@ -16,7 +16,8 @@ namespace ImageApi.Images;
 /// The original's focal point (its metadata spelling) when its event was last handled: a later event
 /// that finds another one deletes the renditions cut with this one.
 /// </param>
-public sealed record SourceRecord(string ETag, RecordedRejection? Rejection, IntermediateRecord? Intermediate = null, SourceFacts? Facts = null, string? FocalPoint = null);
+/// <param name="Watermark">The fingerprint of the mark its renditions carry (null: unmarked); another one now means some are stale (<see cref="WatermarkSweep"/>).</param>
+public sealed record SourceRecord(string ETag, RecordedRejection? Rejection, IntermediateRecord? Intermediate = null, SourceFacts? Facts = null, string? FocalPoint = null, string? Watermark = null);
 
 /// <summary>What <c>format=auto</c> needs to know of an original: its (oriented) size and whether it has transparency.</summary>
 public sealed record SourceFacts(int Width, int Height, bool HasAlpha);

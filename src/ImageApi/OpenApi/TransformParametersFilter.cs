@@ -17,7 +17,7 @@ public sealed class TransformParametersMetadata;
 /// parameter table (<see cref="TransformParameters"/>), with the limits and defaults from configuration,
 /// so the document lists exactly what the parser accepts.
 /// </summary>
-internal sealed class TransformParametersFilter(IOptions<RenditionDefaults> options) : IOperationFilter
+internal sealed class TransformParametersFilter(IOptions<RenditionDefaults> options, TransformPresets presets) : IOperationFilter
 {
     public void Apply(OpenApiOperation operation, OperationFilterContext context)
     {
@@ -30,14 +30,34 @@ internal sealed class TransformParametersFilter(IOptions<RenditionDefaults> opti
         operation.Parameters ??= [];
         foreach (var parameter in TransformParameters.All)
         {
-            operation.Parameters.Add(new OpenApiParameter
+            var documented = new OpenApiParameter
             {
                 Name = parameter.Name,
                 In = ParameterLocation.Query,
                 Description = parameter.Description(defaults),
                 Schema = Schema(parameter.Schema(defaults)),
-            });
+            };
+            if (parameter == TransformParameters.Preset)
+            {
+                DescribePresets(documented);
+            }
+
+            operation.Parameters.Add(documented);
         }
+    }
+
+    // The names are configuration, not table: listed here, each with the transform it stands for.
+    private void DescribePresets(OpenApiParameter parameter)
+    {
+        if (presets.All.Count == 0)
+        {
+            parameter.Description += " No presets are configured.";
+            return;
+        }
+
+        parameter.Description += " Configured: " + string.Join("; ", presets.All.Select(p =>
+            $"{p.Name} ({p.Query}{(p.Request.Watermark == Processing.Watermarks.WatermarkChoice.None ? ", unmarked" : "")})")) + ".";
+        ((OpenApiSchema)parameter.Schema!).Enum = [.. presets.All.Select(p => (JsonNode)JsonValue.Create(p.Name))];
     }
 
     private static OpenApiSchema Schema(ParameterSchema facts)

@@ -23,7 +23,7 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
                 LogStorageUnavailable(logger, unavailable.Store, context.Request.Path, unavailable);
                 ProblemTypes.SetRetryAfter(context.Response, ProblemTypes.RetryAfter503);
                 break;
-            case DecodeBudgetExhaustedException:
+            case DecodeBudgetExhaustedException or Images.WatermarkUnavailableException:
                 ProblemTypes.SetRetryAfter(context.Response, ProblemTypes.RetryAfter503);
                 break;
             case TimeoutException timeout:

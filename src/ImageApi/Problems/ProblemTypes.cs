@@ -36,6 +36,8 @@ public static class ProblemTypes
     public const string Unauthorized = Base + "unauthorized";
     public const string NotFound = Base + "not-found";
     public const string MethodNotAllowed = Base + "method-not-allowed";
+    public const string PresetRequired = Base + "preset-required";
+    public const string WatermarkUnavailable = Base + "watermark-unavailable";
 
     /// <summary>How long a client should wait after a 503.</summary>
     public static TimeSpan RetryAfter503 { get; } = TimeSpan.FromSeconds(5);
@@ -72,6 +74,8 @@ public static class ProblemTypes
         Images.RenditionLimitException ex => Problem(StatusCodes.Status403Forbidden, RenditionLimit, "Too many renditions", ex.Message),
         Security.RateLimitedException ex => Problem(StatusCodes.Status429TooManyRequests, RateLimited, "Too many requests", ex.Message),
         TimeoutException ex => Problem(StatusCodes.Status503ServiceUnavailable, RenderTimeout, "Rendering took too long", ex.Message),
+        Security.PresetRequiredException ex => PresetRequiredProblem(ex),
+        Images.WatermarkUnavailableException ex => Problem(StatusCodes.Status503ServiceUnavailable, WatermarkUnavailable, "Watermark unavailable", ex.Message),
         _ => null,
     };
 
@@ -95,6 +99,13 @@ public static class ProblemTypes
         var problem = Problem(StatusCodes.Status400BadRequest, InvalidUpload, "Invalid upload request", ex.Message);
         problem.Extensions["errors"] = ex.Errors;
         problem.Extensions["limits"] = new { maxBytes = ex.MaxBytes, allowedContentTypes = ex.AllowedContentTypes };
+        return problem;
+    }
+
+    private static ProblemDetails PresetRequiredProblem(Security.PresetRequiredException ex)
+    {
+        var problem = Problem(StatusCodes.Status400BadRequest, PresetRequired, "Presets only", ex.Message);
+        problem.Extensions["presets"] = ex.Presets;
         return problem;
     }
 

@@ -30,6 +30,10 @@ public sealed class SignaturePolicy(IOptions<SigningOptions> options, TimeProvid
             throw new SignatureRejectedException(check);
         }
     }
+
+    /// <summary>Whether the request carries a valid, unexpired signature by one of the configured keys, required or not.</summary>
+    public bool IsValidlySigned(SourceKey key, ParsedTransform transform) =>
+        _signer is not null && _signer.Verify(key, transform, time.GetUtcNow()) == SignatureCheck.Valid;
 }
 
 public sealed class SignatureRejectedException(SignatureCheck check) : Exception(check switch

@@ -12,15 +12,15 @@ public class TransformParametersTests
     public void Lists_the_parameters_in_the_canonical_order()
     {
         // The first seven in the order existing signatures and stored names use; new ones after them.
-        Assert.Equal(["w", "h", "fit", "format", "q", "sig", "exp", "dpr", "gravity", "fp-x", "fp-y", "bg", "rot", "flip", "blur", "sharpen"], TransformParameters.All.Select(p => p.Name));
-        Assert.Equal("w (width), h (height), fit, format (fm, auto), q (quality), sig, exp, dpr, gravity, fp-x, fp-y, bg, rot, flip, blur, sharpen", TransformParameters.AllowedNames);
+        Assert.Equal(["w", "h", "fit", "format", "q", "sig", "exp", "dpr", "gravity", "fp-x", "fp-y", "bg", "rot", "flip", "blur", "sharpen", "preset"], TransformParameters.All.Select(p => p.Name));
+        Assert.Equal("w (width), h (height), fit, format (fm, auto), q (quality), sig, exp, dpr, gravity, fp-x, fp-y, bg, rot, flip, blur, sharpen, preset", TransformParameters.AllowedNames);
     }
 
     [Fact]
     public void Signs_every_parameter_but_the_signature_in_the_order_existing_signatures_use()
     {
         // dpr is signed as the w and h it makes.
-        Assert.Equal(["w", "h", "fit", "format", "q", "exp", "gravity", "fp-x", "fp-y", "bg", "rot", "flip", "blur", "sharpen"], TransformParameters.All.Where(p => p.IsSigned).Select(p => p.Name));
+        Assert.Equal(["w", "h", "fit", "format", "q", "exp", "gravity", "fp-x", "fp-y", "bg", "rot", "flip", "blur", "sharpen", "preset"], TransformParameters.All.Where(p => p.IsSigned).Select(p => p.Name));
     }
 
     [Fact]
@@ -30,9 +30,9 @@ public class TransformParametersTests
         // folded into w and h; the focal point's coordinates are gravity's segment.
         Assert.Equal(["w", "h", "fit", "q", "gravity", "bg", "rot", "flip", "blur", "sharpen"], TransformParameters.All.Where(p => p.InRenditionKey).Select(p => p.Name));
         var spec = new RenditionSpec(400, null, FitMode.Cover, OutputFormats.Png, null);
-        Assert.Equal(["w400", "hauto", "cover", null, null, null, null, null, null, null, null, null, null, null, null, null], TransformParameters.All.Select(p => p.KeySegment(spec)));
+        Assert.Equal(["w400", "hauto", "cover", null, null, null, null, null, null, null, null, null, null, null, null, null, null], TransformParameters.All.Select(p => p.KeySegment(spec)));
         var everything = spec with { Gravity = Gravity.Focal, Focus = new FocalPoint(0.25m, 0.5m), Background = new Rgba(0, 0, 0, 0xcc), Turn = new Turn(90, true), Blur = 1.5m, Sharpen = 2m };
-        Assert.Equal(["w400", "hauto", "cover", null, null, null, null, null, "fp0.25x0.5", null, null, "bg000000cc", "r90", "fliph", "blur1.5", "sharpen2"], TransformParameters.All.Select(p => p.KeySegment(everything)));
+        Assert.Equal(["w400", "hauto", "cover", null, null, null, null, null, "fp0.25x0.5", null, null, "bg000000cc", "r90", "fliph", "blur1.5", "sharpen2", null], TransformParameters.All.Select(p => p.KeySegment(everything)));
     }
 
     [Theory]

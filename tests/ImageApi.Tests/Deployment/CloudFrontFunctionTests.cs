@@ -116,6 +116,9 @@ public sealed class CloudFrontFunctionTests
                 cases.Add(engine, "/images/a.jpg", "sharpen=1.50&blur=02.0&flip=HV&rot=090&bg=FFCC00&fp-y=0.50&fp-x=00.25&gravity=Focal&fit=cover&h=1&w=1", Chrome,
                     "w=1&h=1&fit=cover&gravity=focal&fp-x=0.25&fp-y=0.5&bg=ffcc00&rot=90&flip=hv&blur=2&sharpen=1.5", null);
                 cases.Add(engine, "/images/a.jpg", "gravity=NorthEast&w=1&h=1&fit=cover", Chrome, "w=1&h=1&fit=cover&gravity=northeast", null);
+                // preset is in the table: kept, lower-cased, in the table's order; the cache key has it.
+                cases.Add(engine, "/images/a.jpg", "PRESET=Card&format=AUTO&utm_source=x", Safari14, "format=auto&preset=card", "image/webp");
+                cases.Add(engine, "/images/a.jpg", "preset=card&sig=AbC", Chrome, "sig=AbC&preset=card", null);
 
                 // Paths other than /images/ keep their query and headers as they came.
                 cases.Add(engine, "/uploads", "x=1&W=2", Chrome, "x=1&W=2", Chrome);

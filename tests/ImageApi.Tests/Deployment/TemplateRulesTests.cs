@@ -22,6 +22,54 @@ public sealed class TemplateRulesTests
     }
 
     [Fact]
+    public void Presets_only_is_a_limit_too()
+    {
+        var values = Defaults();
+        (values["TransformSigningKey"], values["AllowedWidths"], values["PresetsOnly"]) = ("", "", "true");
+        Assert.True(RulesHold(values));
+        values["PresetsOnly"] = "false";
+        Assert.False(RulesHold(values));
+    }
+
+    [Theory]
+    [InlineData("s3://site-marks/brand/mark.png", true)]
+    [InlineData("marks/mark.png", false)]
+    [InlineData("", false)]
+    public void An_s3_watermark_is_readable_by_both_functions_and_nothing_more(string image, bool s3)
+    {
+        var values = Defaults();
+        values["WatermarkImage"] = image;
+        Assert.Equal(s3, Truth(Template.GetProperty("Conditions").GetProperty("HasS3Watermark"), values));
+        foreach (var function in new[] { "HttpFunction", "EventFunction" })
+        {
+            var properties = Template.GetProperty("Resources").GetProperty(function).GetProperty("Properties");
+            var variables = properties.GetProperty("Environment").GetProperty("Variables");
+            foreach (var setting in new[] { "Watermarks__Image", "Watermarks__Gravity", "Watermarks__Opacity", "Watermarks__KeyPrefixes" })
+            {
+                Assert.True(variables.TryGetProperty(setting, out _), $"{function} lacks {setting}");
+            }
+
+            var mark = properties.GetProperty("Policies").EnumerateArray().Single(p => p.TryGetProperty("Fn::If", out var i) && i[0].GetString() == "HasS3Watermark").GetProperty("Fn::If")[1];
+            var statement = mark.GetProperty("Statement").EnumerateArray().Single();
+            Assert.Equal(["s3:GetObject"], statement.GetProperty("Action").EnumerateArray().Select(a => a.GetString()));
+            var sub = statement.GetProperty("Resource")[0].GetProperty("Fn::Sub");
+            Assert.Equal("arn:${AWS::Partition}:s3:::${Object}", sub[0].GetString());
+            if (s3)
+            {
+                Assert.Equal("site-marks/brand/mark.png", Value(sub[1].GetProperty("Object"), values));
+            }
+        }
+
+        var presetsOnly = Template.GetProperty("Resources").GetProperty("HttpFunction").GetProperty("Properties").GetProperty("Environment").GetProperty("Variables").GetProperty("Presets__Only");
+        Assert.Equal("PresetsOnly", presetsOnly.GetProperty("Ref").GetString());
+        var pattern = new System.Text.RegularExpressions.Regex(Template.GetProperty("Parameters").GetProperty("WatermarkImage").GetProperty("AllowedPattern").GetString()!);
+        Assert.Matches(pattern, image);
+        Assert.DoesNotMatch(pattern, "s3://Bad_Bucket/mark.png");
+        Assert.DoesNotMatch(pattern, "s3://marks");
+        Assert.DoesNotMatch(pattern, "mark.jpg");
+    }
+
+    [Fact]
     public void Allowed_widths_reach_the_http_function()
     {
         var variable = Template.GetProperty("Resources").GetProperty("HttpFunction").GetProperty("Properties").GetProperty("Environment").GetProperty("Variables").GetProperty("Renditions__AllowedWidths");
@@ -291,6 +339,21 @@ public sealed class TemplateRulesTests
         };
     }
 
-    private static string Value(JsonElement e, Dictionary<string, string> values) =>
-        e.ValueKind == JsonValueKind.String ? e.GetString()! : values[e.GetProperty("Ref").GetString()!];
+    // Strings as CloudFormation works them out: Ref, and the Fn::Select of an Fn::Split of an Fn::Sub the watermark uses.
+    private static string Value(JsonElement e, Dictionary<string, string> values)
+    {
+        if (e.ValueKind == JsonValueKind.String)
+        {
+            return e.GetString()!;
+        }
+
+        var (name, args) = e.EnumerateObject().Single() is var p ? (p.Name, p.Value) : default;
+        return name switch
+        {
+            "Ref" => values[args.GetString()!],
+            "Fn::Sub" => System.Text.RegularExpressions.Regex.Replace(args.GetString()!, @"\$\{([^}]+)\}", m => values[m.Groups[1].Value]),
+            "Fn::Select" => Value(args[1].GetProperty("Fn::Split")[1], values).Split(args[1].GetProperty("Fn::Split")[0].GetString())[args[0].GetInt32()],
+            _ => throw new NotSupportedException(name),
+        };
+    }
 }

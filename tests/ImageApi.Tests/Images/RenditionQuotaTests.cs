@@ -61,4 +61,31 @@ public sealed class RenditionQuotaTests
         var spec = new Processing.Transforms.RenditionSpec(width, height, Processing.Transforms.FitMode.Inside, Processing.Formats.OutputFormats.Find(format)!, quality);
         Assert.Equal(expected, ImageApi.Images.RenditionQuota.IsAllowListed(spec, defaults));
     }
+
+    [Fact]
+    public async Task A_full_cap_never_blocks_a_preset_in_any_format()
+    {
+        using var app = new ImageApiFactory(new Dictionary<string, string?>
+        {
+            ["Limits:MaxRenditionsPerOriginal"] = "2",
+            ["Presets:card"] = "w=300&h=200&fit=cover&q=60",
+        });
+        var client = app.CreateClient();
+        var original = TestImages.Bytes("photo-cups.jpg");
+        var ticket = await Tickets.RequestAsync(client, original.Length);
+        Assert.Equal(HttpStatusCode.OK, (await Tickets.PutAsync(client, ticket, original)).StatusCode);
+        var image = ticket.ImageUrl.AbsolutePath;
+        foreach (var w in new[] { 101, 102, 103 })
+        {
+            await client.GetAsync($"{image}?w={w}");
+        }
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync($"{image}?w=104")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync($"{image}?w=300&h=200&fit=cover&q=61")).StatusCode);
+        foreach (var query in new[] { "preset=card", "preset=card&format=jpeg", "preset=card&format=png", "w=300&h=200&fit=cover&q=60&format=avif" })
+        {
+            var response = await client.GetAsync($"{image}?{query}");
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{query}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        }
+    }
 }
