@@ -18,6 +18,9 @@ public sealed class FileObjectStore : IObjectStore
     private readonly string _realRoot;
     private readonly string _metadataRoot;
 
+    /// <summary>Whether the side-file folder may exist; once it does, it is never assumed gone.</summary>
+    private volatile bool _mayHaveMetadata;
+
     public FileObjectStore(string name, string root, string staging)
     {
         Name = name;
@@ -158,21 +161,36 @@ public sealed class FileObjectStore : IObjectStore
     // The key has passed PathOf's checks before any of these run, so it stays inside the metadata root too.
     private string MetadataPathOf(string key) => Path.Combine(_metadataRoot, key.Replace('/', Path.DirectorySeparatorChar) + ".json");
 
-    private Dictionary<string, string> ReadMetadata(string key)
+    private IReadOnlyDictionary<string, string> ReadMetadata(string key)
     {
+        // Most objects have no side file (renditions never do), and every served rendition is read here:
+        // no syscall and no exception for them, as long as no object of this store was ever given metadata.
+        if (!_mayHaveMetadata && !Directory.Exists(_metadataRoot))
+        {
+            return ObjectInfo.NoMetadata;
+        }
+
+        _mayHaveMetadata = true;
+        var path = MetadataPathOf(key);
+        if (!File.Exists(path))
+        {
+            return ObjectInfo.NoMetadata;
+        }
+
         try
         {
-            using var file = File.OpenRead(MetadataPathOf(key));
-            return System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(file) ?? [];
+            using var file = File.OpenRead(path);
+            return System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(file) ?? ObjectInfo.NoMetadata;
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
-            return [];
+            // Removed between the check and the open.
+            return ObjectInfo.NoMetadata;
         }
         catch (System.Text.Json.JsonException)
         {
             // A damaged side file loses the metadata, never the object.
-            return [];
+            return ObjectInfo.NoMetadata;
         }
     }
 
