@@ -77,18 +77,8 @@ public readonly record struct ResizePlan(int Width, int Height, int ScaledWidth,
             };
         }
 
-        var (left, top) = spec.Gravity switch
-        {
-            Gravity.North => (spareX / 2, 0),
-            Gravity.South => (spareX / 2, spareY),
-            Gravity.East => (spareX, spareY / 2),
-            Gravity.West => (0, spareY / 2),
-            Gravity.NorthEast => (spareX, 0),
-            Gravity.NorthWest => (0, 0),
-            Gravity.SouthEast => (spareX, spareY),
-            Gravity.SouthWest => (0, spareY),
-            _ => (spareX / 2, spareY / 2),
-        };
+        // Smart is placed by libvips on the pixels (FitStep); focal without a point and auto are resolved before.
+        var (left, top) = (spec.Gravity.AsCompass() ?? Compass.Center).Place(spareX, spareY);
         return plan with { CropLeft = left, CropTop = top };
     }
 

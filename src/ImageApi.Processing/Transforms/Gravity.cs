@@ -6,15 +6,15 @@ namespace ImageApi.Processing.Transforms;
 public enum Gravity
 {
     /// <summary>The middle (the default).</summary>
-    Center,
-    North,
-    South,
-    East,
-    West,
-    NorthEast,
-    NorthWest,
-    SouthEast,
-    SouthWest,
+    Center = Compass.Center,
+    North = Compass.North,
+    South = Compass.South,
+    East = Compass.East,
+    West = Compass.West,
+    NorthEast = Compass.NorthEast,
+    NorthWest = Compass.NorthWest,
+    SouthEast = Compass.SouthEast,
+    SouthWest = Compass.SouthWest,
     /// <summary>libvips' attention-based crop: the region with the most skin tones, saturated colour and edges.</summary>
     Smart,
     /// <summary>

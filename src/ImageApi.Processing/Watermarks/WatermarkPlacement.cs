@@ -3,15 +3,15 @@ namespace ImageApi.Processing.Watermarks;
 /// <summary>Where the mark goes on the output: a side or corner of it, its centre, or repeated over all of it.</summary>
 public enum WatermarkPlacement
 {
-    Center,
-    North,
-    South,
-    East,
-    West,
-    NorthEast,
-    NorthWest,
-    SouthEast,
-    SouthWest,
+    Center = Transforms.Compass.Center,
+    North = Transforms.Compass.North,
+    South = Transforms.Compass.South,
+    East = Transforms.Compass.East,
+    West = Transforms.Compass.West,
+    NorthEast = Transforms.Compass.NorthEast,
+    NorthWest = Transforms.Compass.NorthWest,
+    SouthEast = Transforms.Compass.SouthEast,
+    SouthWest = Transforms.Compass.SouthWest,
     Tile,
 }
 

@@ -1,3 +1,4 @@
+using ImageApi.Processing.Transforms;
 using ImageApi.Processing.Watermarks;
 using NetVips;
 
@@ -86,20 +87,9 @@ public sealed class WatermarkStep : IPipelineStep
     /// <summary>Where the mark's top-left corner goes, for a placement other than tile.</summary>
     public static (int Left, int Top) Position(WatermarkPlacement placement, int width, int height, int markWidth, int markHeight, int margin)
     {
-        var (leftEdge, centreX, rightEdge) = (margin, (width - markWidth) / 2, width - markWidth - margin);
-        var (topEdge, centreY, bottomEdge) = (margin, (height - markHeight) / 2, height - markHeight - margin);
-        var (x, y) = placement switch
-        {
-            WatermarkPlacement.North => (centreX, topEdge),
-            WatermarkPlacement.South => (centreX, bottomEdge),
-            WatermarkPlacement.East => (rightEdge, centreY),
-            WatermarkPlacement.West => (leftEdge, centreY),
-            WatermarkPlacement.NorthEast => (rightEdge, topEdge),
-            WatermarkPlacement.NorthWest => (leftEdge, topEdge),
-            WatermarkPlacement.SouthEast => (rightEdge, bottomEdge),
-            WatermarkPlacement.SouthWest => (leftEdge, bottomEdge),
-            _ => (centreX, centreY),
-        };
+        // Placed in the room inside the margins.
+        var (left, top) = (placement.AsCompass() ?? Compass.Center).Place(width - markWidth - (2 * margin), height - markHeight - (2 * margin));
+        var (x, y) = (left + margin, top + margin);
         return (Math.Clamp(x, 0, Math.Max(0, width - markWidth)), Math.Clamp(y, 0, Math.Max(0, height - markHeight)));
     }
 
