@@ -16,10 +16,7 @@ public sealed class FileObjectStore : IObjectStore
 {
     private readonly string _staging;
     private readonly string _realRoot;
-    private readonly string _metadataRoot;
-
-    /// <summary>Whether the side-file folder may exist; once it does, it is never assumed gone.</summary>
-    private volatile bool _mayHaveMetadata;
+    private readonly FileMetadata _metadata;
 
     public FileObjectStore(string name, string root, string staging)
     {
@@ -28,7 +25,7 @@ public sealed class FileObjectStore : IObjectStore
         _staging = Path.GetFullPath(staging);
         Directory.CreateDirectory(Root);
         Directory.CreateDirectory(_staging);
-        _metadataRoot = Path.TrimEndingDirectorySeparator(Root) + ".metadata" + Path.DirectorySeparatorChar;
+        _metadata = new FileMetadata(Path.TrimEndingDirectorySeparator(Root) + ".metadata" + Path.DirectorySeparatorChar, _staging);
         var real = new DirectoryInfo(Root).ResolveLinkTarget(returnFinalTarget: true)?.FullName;
         _realRoot = real is null ? Root : Path.TrimEndingDirectorySeparator(real) + Path.DirectorySeparatorChar;
     }
@@ -44,7 +41,7 @@ public sealed class FileObjectStore : IObjectStore
     public Task<ObjectInfo?> HeadAsync(string key, CancellationToken cancellationToken)
     {
         var path = PathOf(key);
-        return Task.FromResult(Guard(() => File.Exists(path) ? Describe(key, new FileInfo(path)) with { Metadata = ReadMetadata(key) } : null));
+        return Task.FromResult(Guard(() => File.Exists(path) ? Describe(key, new FileInfo(path)) with { Metadata = _metadata.Read(key) } : null));
     }
 
     public Task<StoredObject?> GetAsync(string key, CancellationToken cancellationToken)
@@ -67,7 +64,7 @@ public sealed class FileObjectStore : IObjectStore
 
             // Describe the handle we opened, not the path: a rename may have replaced the file since.
             var length = RandomAccess.GetLength(handle);
-            var info = Describe(key, File.GetLastWriteTimeUtc(handle), length) with { Metadata = ReadMetadata(key) };
+            var info = Describe(key, File.GetLastWriteTimeUtc(handle), length) with { Metadata = _metadata.Read(key) };
             if (length > WholeReadLimit)
             {
                 return new StoredObject(info, new FileStream(handle, FileAccess.Read, bufferSize: 0));
@@ -121,7 +118,7 @@ public sealed class FileObjectStore : IObjectStore
                 }
 
                 // After the content is in place: a create that lost must not touch the winner's metadata.
-                WriteMetadata(key, metadata ?? ObjectInfo.NoMetadata);
+                _metadata.Write(key, metadata ?? ObjectInfo.NoMetadata);
                 return Describe(key, new FileInfo(path)) with { Metadata = metadata ?? ObjectInfo.NoMetadata };
             });
         }
@@ -141,7 +138,7 @@ public sealed class FileObjectStore : IObjectStore
                 return null;
             }
 
-            WriteMetadata(key, metadata);
+            _metadata.Write(key, metadata);
             return Describe(key, new FileInfo(path)) with { Metadata = metadata };
         }));
     }
@@ -152,79 +149,10 @@ public sealed class FileObjectStore : IObjectStore
         Guard(() =>
         {
             File.Delete(path);
-            DeleteMetadata(key);
+            _metadata.Delete(key);
             return true;
         });
         return Task.CompletedTask;
-    }
-
-    // The key has passed PathOf's checks before any of these run, so it stays inside the metadata root too.
-    private string MetadataPathOf(string key) => Path.Combine(_metadataRoot, key.Replace('/', Path.DirectorySeparatorChar) + ".json");
-
-    private IReadOnlyDictionary<string, string> ReadMetadata(string key)
-    {
-        // Most objects have no side file (renditions never do), and every served rendition is read here:
-        // no syscall and no exception for them, as long as no object of this store was ever given metadata.
-        if (!_mayHaveMetadata && !Directory.Exists(_metadataRoot))
-        {
-            return ObjectInfo.NoMetadata;
-        }
-
-        _mayHaveMetadata = true;
-        var path = MetadataPathOf(key);
-        if (!File.Exists(path))
-        {
-            return ObjectInfo.NoMetadata;
-        }
-
-        try
-        {
-            using var file = File.OpenRead(path);
-            return System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(file) ?? ObjectInfo.NoMetadata;
-        }
-        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
-        {
-            // Removed between the check and the open.
-            return ObjectInfo.NoMetadata;
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            // A damaged side file loses the metadata, never the object.
-            return ObjectInfo.NoMetadata;
-        }
-    }
-
-    // Most objects have none: no side file, and not even its folder.
-    private void DeleteMetadata(string key)
-    {
-        var path = MetadataPathOf(key);
-        if (File.Exists(path))
-        {
-            File.Delete(path);
-        }
-    }
-
-    // Written to staging and renamed into place, like the content; none at all is no file.
-    private void WriteMetadata(string key, IReadOnlyDictionary<string, string> metadata)
-    {
-        var path = MetadataPathOf(key);
-        if (metadata.Count == 0)
-        {
-            DeleteMetadata(key);
-            return;
-        }
-
-        var temporary = Path.Combine(_staging, Guid.NewGuid().ToString("N"));
-        try
-        {
-            File.WriteAllBytes(temporary, System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(metadata));
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            File.Move(temporary, path, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temporary);
-        }
     }
 
     public async IAsyncEnumerable<string> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
