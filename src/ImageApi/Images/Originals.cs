@@ -2,6 +2,7 @@ using ImageApi.Problems;
 using ImageApi.Processing.Limits;
 using ImageApi.Processing.Naming;
 using ImageApi.Storage;
+using Microsoft.Extensions.Caching.Memory;
 
 namespace ImageApi.Images;
 
@@ -9,7 +10,7 @@ namespace ImageApi.Images;
 /// Reads originals from the source store: a HEAD first, so a missing, oversized or already-refused
 /// original is answered without downloading a byte of it.
 /// </summary>
-public sealed class Originals(ObjectStores stores, Rejections rejections, ProcessingLimits limits, RenditionMetrics metrics)
+public sealed class Originals(ObjectStores stores, Rejections rejections, ProcessingLimits limits, RenditionMetrics metrics, IMemoryCache cache)
 {
     /// <exception cref="SourceNotFoundException">No original under <paramref name="source"/>.</exception>
     public async Task<ObjectInfo> HeadAsync(SourceKey source, CancellationToken cancellationToken) =>
@@ -50,4 +51,27 @@ public sealed class Originals(ObjectStores stores, Rejections rejections, Proces
         buffer.Position = 0;
         return buffer;
     }
+
+    private static string ExistsCacheKey(SourceKey source) => "exists:" + source.Value;
+
+    /// <summary>
+    /// HEADs the original unless this instance saw it within the last minute (a hot image then costs
+    /// no extra request; a stale answer only means a lookup that misses, then the HEAD of a render).
+    /// </summary>
+    /// <returns>The original's metadata when it was read now; null when it is known to exist.</returns>
+    /// <exception cref="SourceNotFoundException">No original under <paramref name="source"/>.</exception>
+    public async Task<ObjectInfo?> HeadUnlessKnownAsync(SourceKey source, CancellationToken cancellationToken)
+    {
+        if (cache.TryGetValue(ExistsCacheKey(source), out _))
+        {
+            return null;
+        }
+
+        var head = await HeadAsync(source, cancellationToken).ConfigureAwait(false);
+        cache.Set(ExistsCacheKey(source), true, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = TimeSpan.FromMinutes(1) });
+        return head;
+    }
+
+    /// <summary>Forgets that the original exists (its renditions were just deleted with it, or it was replaced).</summary>
+    public void Forget(SourceKey source) => cache.Remove(ExistsCacheKey(source));
 }

@@ -46,7 +46,7 @@ public sealed partial class RenditionService(
     public async Task<Rendition> GetAsync(SourceKey source, TransformRequest request, FormatSupport accepts, Func<string> client, CancellationToken cancellationToken)
     {
         // The original first: a key with nothing behind it costs one HEAD, and no rendition, record or listing.
-        var head = await HeadUnlessKnownAsync(source, cancellationToken).ConfigureAwait(false);
+        var head = await originals.HeadUnlessKnownAsync(source, cancellationToken).ConfigureAwait(false);
         var spec = await ResolveAsync(source, request, accepts, head, cancellationToken).ConfigureAwait(false);
         var key = new RenditionKey(source, spec with { Watermark = await watermarks.ForAsync(source, request.Watermark, cancellationToken).ConfigureAwait(false) });
 
@@ -108,7 +108,7 @@ public sealed partial class RenditionService(
         }
 
         cache.Remove(FactsCacheKey(source));
-        cache.Remove(ExistsCacheKey(source));
+        originals.Forget(source);
         return keys.Count(k => !RenditionKey.IsServiceFile(k));
     }
 
@@ -312,26 +312,6 @@ public sealed partial class RenditionService(
     }
 
     private static string FactsCacheKey(SourceKey source) => "facts:" + source.Value;
-
-    private static string ExistsCacheKey(SourceKey source) => "exists:" + source.Value;
-
-    /// <summary>
-    /// HEADs the original unless this instance saw it within the last minute (a hot image then costs
-    /// no extra request; a stale answer only means a lookup that misses, then the HEAD of a render).
-    /// </summary>
-    /// <returns>The original's metadata when it was read now; null when it is known to exist.</returns>
-    /// <exception cref="SourceNotFoundException">No original under <paramref name="source"/>.</exception>
-    private async Task<ObjectInfo?> HeadUnlessKnownAsync(SourceKey source, CancellationToken cancellationToken)
-    {
-        if (cache.TryGetValue(ExistsCacheKey(source), out _))
-        {
-            return null;
-        }
-
-        var head = await originals.HeadAsync(source, cancellationToken).ConfigureAwait(false);
-        cache.Set(ExistsCacheKey(source), true, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = TimeSpan.FromMinutes(1) });
-        return head;
-    }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Rendition {Key} served from storage ({Bytes} bytes), cache hit")]
     private static partial void LogServed(ILogger logger, string key, long bytes);
