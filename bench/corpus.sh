@@ -8,7 +8,9 @@ if [ -f "$corpus/.complete" ]; then echo "corpus: $corpus (already there)"; exit
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
-apt-get download plasma-workspace-wallpapers gnome-backgrounds >/dev/null 2>&1
+# A fresh machine may not have read the package lists yet.
+apt-get download plasma-workspace-wallpapers gnome-backgrounds >/dev/null 2>&1 \
+  || { apt-get update >/dev/null && apt-get download plasma-workspace-wallpapers gnome-backgrounds >/dev/null; }
 for deb in *.deb; do dpkg-deb -x "$deb" x; done
 mkdir -p "$corpus"
 plasma=x/usr/share/wallpapers
