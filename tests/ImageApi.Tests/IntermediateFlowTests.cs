@@ -1,4 +1,6 @@
+using ImageApi.Images;
 using ImageApi.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ImageApi.Tests;
 
@@ -100,6 +102,51 @@ public sealed class IntermediateFlowTests : IDisposable
         Assert.DoesNotContain("intermediate", cut.Headers.GetValues("Server-Timing").Single(), StringComparison.Ordinal);
         AssertTransparentCornersOpaqueCentre(later, (640, 400));
         Assert.Equal(read + original.Length, _factory.OriginalBytesRead);
+    }
+
+    [Fact]
+    public async Task Later_sizes_are_cut_from_the_pixels_held_in_memory_and_once_those_are_gone_from_the_stored_file()
+    {
+        var client = _factory.CreateClient();
+        var ticket = await client.UploadBytesAsync("large.jpg", "image/jpeg", GeneratedImages.LargePhoto(2560, 1600));
+        var folder = Path.Combine(_factory.DestinationRoot, "processed", ticket.Key);
+        await ApiClient.WaitForFileAsync(folder, "_source.json", TimeSpan.FromSeconds(30));
+        await client.GetImageAsync(ticket.Image("w=400&format=jpeg"));
+        var read = _factory.OriginalBytesRead;
+
+        var (_, _, cover) = await client.GetImageAsync(ticket.Image("w=300&h=300&fit=cover"));
+        var (_, _, wide) = await client.GetImageAsync(ticket.Image("w=1200&format=webp"));
+        Assert.Equal(((300, 300), (1200, 750)), ((cover.Width, cover.Height), (wide.Width, wide.Height)));
+        Assert.Equal(2, _factory.Measured("imageapi.intermediates.cut_from_memory"));
+        Assert.Equal(0, _factory.Measured("imageapi.intermediates.bytes_read"));
+
+        // Evicted, or another instance: the stored intermediate is read and decoded once, then held again.
+        _factory.Services.GetRequiredService<DecodedIntermediates>().Forget(Processing.Naming.SourceKey.Parse(ticket.Key));
+        var stored = new FileInfo(Path.Combine(folder, "_intermediate.jpg")).Length;
+        var (_, _, w500) = await client.GetImageAsync(ticket.Image("w=500&format=jpeg"));
+        var (_, _, w600) = await client.GetImageAsync(ticket.Image("w=600&format=jpeg"));
+        Assert.Equal(((500, 312), (600, 375)), ((w500.Width, w500.Height), (w600.Width, w600.Height)));
+        Assert.Equal(stored, _factory.Measured("imageapi.intermediates.bytes_read"));
+        Assert.Equal(3, _factory.Measured("imageapi.intermediates.cut_from_memory"));
+        Assert.Equal(read, _factory.OriginalBytesRead);
+    }
+
+    [Fact]
+    public async Task With_no_memory_for_intermediates_each_later_size_reads_the_stored_one()
+    {
+        using var factory = new ImageApiFactory(new Dictionary<string, string?> { ["Limits:IntermediateCacheMegabytes"] = "0" });
+        var client = factory.CreateClient();
+        var ticket = await client.UploadBytesAsync("large.jpg", "image/jpeg", GeneratedImages.LargePhoto(2560, 1600));
+        var folder = Path.Combine(factory.DestinationRoot, "processed", ticket.Key);
+        await ApiClient.WaitForFileAsync(folder, "_source.json", TimeSpan.FromSeconds(30));
+        await client.GetImageAsync(ticket.Image("w=400&format=jpeg"));
+        var stored = new FileInfo(Path.Combine(folder, "_intermediate.jpg")).Length;
+
+        var (_, _, cover) = await client.GetImageAsync(ticket.Image("w=300&h=300&fit=cover"));
+        var (_, _, wide) = await client.GetImageAsync(ticket.Image("w=1200&format=webp"));
+        Assert.Equal(((300, 300), (1200, 750)), ((cover.Width, cover.Height), (wide.Width, wide.Height)));
+        Assert.Equal(0, factory.Measured("imageapi.intermediates.cut_from_memory"));
+        Assert.Equal(2 * stored, factory.Measured("imageapi.intermediates.bytes_read"));
     }
 
     private static void AssertTransparentCornersOpaqueCentre(Decoded image, (int Width, int Height) size)

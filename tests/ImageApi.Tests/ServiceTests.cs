@@ -79,6 +79,7 @@ public sealed class ServiceTests
     [InlineData("Limits:DecodeBudgetWait", "00:05:00", "Limits:DecodeBudgetWait")]
     [InlineData("Limits:MaxFrames", "0", "Limits:MaxFrames must be at least 1")]
     [InlineData("Limits:MaxJpegScans", "0", "Limits:MaxJpegScans must be at least 1")]
+    [InlineData("Limits:IntermediateCacheMegabytes", "-1", "Limits:IntermediateCacheMegabytes must be from 0 (none kept) to 65536")]
     [InlineData("Pipeline:WebpEffort", "7", "Pipeline:WebpEffort must be from 0 to 6")]
     [InlineData("Pipeline:AvifEffort", "10", "Pipeline:AvifEffort must be from 0 to 9")]
     [InlineData("Delivery:AutoAvifMaxPixels", "-1", "Delivery:AutoAvifMaxPixels")]

@@ -34,6 +34,9 @@ public sealed class ImagePipeline
     /// <remarks>The watermark is here, never in <see cref="_prepare"/>: the intermediate is never marked, renditions cut from it are.</remarks>
     private readonly IReadOnlyList<IPipelineStep> _finish = [new TurnStep(), new FitStep(), new BlurStep(), new SharpenStep(), new WatermarkStep(), new FlattenStep(), new EncodeStep()];
 
+    /// <summary>From an upright, sRGB intermediate (in memory) to the encoded rendition.</summary>
+    private readonly IReadOnlyList<IPipelineStep> _cut;
+
     public ImagePipeline(ProcessingLimits limits, RenditionDefaults defaults, PipelineOptions? options = null, DecodeBudget? budget = null)
     {
         _limits = limits;
@@ -42,6 +45,7 @@ public sealed class ImagePipeline
         _budget = budget ?? new DecodeBudget(limits);
         _encoder = new EncoderSettings(_options.WebpEffort, _options.AvifEffort);
         _prepare = [new LoadStep(_options.ShrinkOnLoad), new ResizeStep(), new OrientStep(), new ToSrgbStep()];
+        _cut = [new ResizeStep(), .. _finish];
         VipsEngine.Initialize(_options.Parallelism);
     }
 
@@ -122,18 +126,65 @@ public sealed class ImagePipeline
         using var prepared = new PipelineContext(bytes, info, intermediateSpec, intermediatePlan, _encoder, cancellationToken);
         Run(_prepare, prepared);
 
-        // Held in memory once: the intermediate is encoded from it, and the rendition cut from it.
-        prepared.Image = SourceLoader.Translate(prepared.Image.CopyMemory);
+        // Held in memory once: the intermediate is encoded from it, the rendition cut from it, and the
+        // caller may keep it for later sizes.
+        var decoded = SourceLoader.Translate(() => DecodedIntermediate.From(prepared.Image, info, original));
+        prepared.Image = decoded.Open();
         prepared.Output = SourceLoader.Translate(() => intermediateFormat.Encoder.Encode(prepared.Image, intermediateSpec.Quality, _encoder));
         var made = clock.Elapsed;
         var intermediate = new RenderedImage(prepared.Output, intermediateFormat, intermediatePlan.Width, intermediatePlan.Height, new RenderTimings(inspected, made - inspected));
 
-        var upright = info with { Orientation = 1, Width = intermediatePlan.Width, Height = intermediatePlan.Height };
-        using var context2 = new PipelineContext(bytes, upright, spec, plan, _encoder, cancellationToken) { Oriented = true };
-        context2.Image = prepared.Image;
-        Run([new ResizeStep(), .. _finish], context2);
-        var rendition = new RenderedImage(context2.Output!, spec.Format, plan.Width, plan.Height, new RenderTimings(inspected, clock.Elapsed - made, made - inspected)) { Source = info };
-        return new RenditionWithIntermediate(info, rendition, intermediate);
+        var cut = Cut(prepared.Image, decoded.Upright, spec, plan, cancellationToken);
+        var rendition = new RenderedImage(cut, spec.Format, plan.Width, plan.Height, new RenderTimings(inspected, clock.Elapsed - made, made - inspected)) { Source = info };
+        return new RenditionWithIntermediate(info, rendition, intermediate) { Decoded = decoded };
+    }
+
+    /// <summary>Cuts a rendition from an intermediate's pixels held in memory: no decode at all.</summary>
+    /// <exception cref="ArgumentException">The rendition does not fit inside the intermediate (<see cref="CanRenderFromIntermediate"/>).</exception>
+    /// <exception cref="ImageRejectedException">The request is refused; the subtype says why.</exception>
+    /// <exception cref="DecodeBudgetExhaustedException">Other renders hold the whole decode budget.</exception>
+    public RenderedImage Render(DecodedIntermediate intermediate, RenditionSpec spec, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(intermediate);
+        ArgumentNullException.ThrowIfNull(spec);
+        var clock = Stopwatch.StartNew();
+        var plan = Plan(intermediate.Original, spec);
+        if (!Fits(plan, spec, new Dimensions(intermediate.Width, intermediate.Height)))
+        {
+            throw new ArgumentException($"A {plan.Width}x{plan.Height} rendition does not fit inside the {intermediate.Width}x{intermediate.Height} intermediate.", nameof(spec));
+        }
+
+        // The pixels are held already (their memory is the caller's); only the output's is new.
+        using var lease = _budget.Acquire(plan.Pixels * 4, cancellationToken);
+        var cut = Cut(intermediate.Open(), intermediate.Upright, spec, plan, cancellationToken);
+        return new RenderedImage(cut, spec.Format, plan.Width, plan.Height, new RenderTimings(TimeSpan.Zero, clock.Elapsed)) { Source = intermediate.Upright };
+    }
+
+    /// <summary>
+    /// Decodes a stored intermediate (made by <see cref="RenderWithIntermediate"/>) whole, to be held in
+    /// memory and cut from by <see cref="Render(DecodedIntermediate, RenditionSpec, CancellationToken)"/>.
+    /// </summary>
+    /// <param name="original">The (oriented) size of the original it stands for.</param>
+    /// <exception cref="ImageRejectedException">The bytes are not an image the service accepts.</exception>
+    /// <exception cref="DecodeBudgetExhaustedException">Other renders hold the whole decode budget.</exception>
+    public DecodedIntermediate Decode(Stream intermediate, Dimensions original, CancellationToken cancellationToken = default)
+    {
+        var bytes = ReadAll(intermediate);
+        var info = SourceLoader.Inspect(bytes, _limits);
+        var own = new RenditionSpec(info.Width, info.Height, FitMode.Inside, OutputFormats.Png, null);
+        using var lease = _budget.Acquire(info.DecodedBytes, cancellationToken);
+        using var context = new PipelineContext(bytes, info, own, ResizePlan.For(info.Width, info.Height, own, int.MaxValue, int.MaxValue), _encoder, cancellationToken);
+        Run(_prepare, context);
+        return SourceLoader.Translate(() => DecodedIntermediate.From(context.Image, info, original));
+    }
+
+    /// <summary>The finishing steps on an upright sRGB image at least as large as the plan's scaled size; <paramref name="upright"/> is disposed with them.</summary>
+    private byte[] Cut(NetVips.Image upright, SourceImageInfo info, RenditionSpec spec, ResizePlan plan, CancellationToken cancellationToken)
+    {
+        using var context = new PipelineContext([], info, spec, plan, _encoder, cancellationToken) { Oriented = true };
+        context.Image = upright;
+        Run(_cut, context);
+        return context.Output!;
     }
 
     /// <summary>Whether a rendition can be cut from an intermediate of the given size without enlarging it.</summary>
@@ -198,4 +249,8 @@ public readonly record struct Dimensions(int Width, int Height);
 
 /// <summary>What <see cref="ImagePipeline.RenderWithIntermediate"/> made from one decode.</summary>
 /// <param name="Intermediate">Null when the original is small enough to render sizes from directly, or the rendition does not fit inside one.</param>
-public sealed record RenditionWithIntermediate(SourceImageInfo Source, RenderedImage Rendition, RenderedImage? Intermediate);
+public sealed record RenditionWithIntermediate(SourceImageInfo Source, RenderedImage Rendition, RenderedImage? Intermediate)
+{
+    /// <summary>The intermediate's pixels (when one was made), for the caller to keep for later sizes.</summary>
+    public DecodedIntermediate? Decoded { get; init; }
+}

@@ -116,6 +116,7 @@ public static class ImageApiServices
         services.AddSingleton<Rejections>();
         services.AddSingleton<Originals>();
         services.AddSingleton<Intermediates>();
+        services.AddSingleton<DecodedIntermediates>();
         services.AddSingleton<RenditionMetrics>();
         services.AddImageApiTelemetry();
         services.AddSingleton<SourceRecords>();

@@ -197,6 +197,7 @@ internal sealed class OptionsValidators(IHostEnvironment environment, IServicePr
     {
         var failures = new Failures(LimitsSection);
         failures.Require(options.MaxRenditionsPerOriginal >= 0, "MaxRenditionsPerOriginal", $"must be 0 (no limit) or more (was {options.MaxRenditionsPerOriginal})");
+        failures.Require(options.IntermediateCacheMegabytes is >= 0 and <= 65536, "IntermediateCacheMegabytes", $"must be from 0 (none kept) to 65536 (was {options.IntermediateCacheMegabytes})");
         failures.Require(options.RenderTimeout > TimeSpan.Zero && options.RenderTimeout <= TimeSpan.FromMinutes(15), "RenderTimeout", $"must be from 00:00:00.001 to 00:15:00 (was {options.RenderTimeout})");
         return failures.Result;
     }

@@ -30,6 +30,12 @@ public sealed class ServiceLimitsOptions
     /// <summary>Distinct renditions one original may have (the default one always may exist). 0: no limit.</summary>
     public int MaxRenditionsPerOriginal { get; set; } = 50;
 
+    /// <summary>
+    /// Memory for the decoded pixels of recently used intermediates (<see cref="Images.DecodedIntermediates"/>), on top of
+    /// <c>DecodeBudgetMegabytes</c>: a 1600 px intermediate takes 5–8 MB. 0: none kept, every later size reads and decodes the stored one.
+    /// </summary>
+    public int IntermediateCacheMegabytes { get; set; } = 256;
+
     /// <summary>Longest time one rendition may take to make; after it the work is stopped and the answer is 503.</summary>
     public TimeSpan RenderTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -12,20 +12,50 @@ namespace ImageApi.Images;
 /// The intermediate policy: an original's first new size also leaves a smaller high-quality copy
 /// behind (from the same decode), and later sizes that fit inside it are cut from it instead of the
 /// multi-megapixel original. The default rendition never makes one, so an original only ever shown at
-/// its default size costs one decode.
+/// its default size costs one decode. Its pixels stay in memory a while (<see cref="DecodedIntermediates"/>),
+/// as a page's other sizes follow at once.
 /// </summary>
-public sealed partial class Intermediates(ObjectStores stores, SourceRecords records, ImagePipeline pipeline, IOptions<ServiceLimitsOptions> limits, ILogger<Intermediates> logger)
+public sealed partial class Intermediates(ObjectStores stores, SourceRecords records, ImagePipeline pipeline, DecodedIntermediates held, RenditionMetrics metrics, IOptions<ServiceLimitsOptions> limits, ILogger<Intermediates> logger)
 {
     /// <summary>One decode of an original's version at a time, to make its intermediate.</summary>
     private readonly SingleFlight<RenditionWithIntermediate> _making = new();
 
+    /// <summary>One read and decode of a stored intermediate at a time, when later sizes arrive together.</summary>
+    private readonly SingleFlight<DecodedIntermediate?> _loading = new();
+
+    private bool Keeps => limits.Value.IntermediateCacheMegabytes > 0;
+
     /// <summary>The intermediate's name: a service file beside the renditions, never served.</summary>
     public static string KeyFor(SourceKey source, OutputFormat format) => RenditionKey.PrefixFor(source) + "_intermediate." + format.Extension;
 
-    /// <summary>The intermediate to render <paramref name="spec"/> from, when one of this version was made and the rendition fits inside it.</summary>
-    /// <returns>Its bytes and the original's (oriented) size, or null: render from the original.</returns>
-    public async Task<(MemoryStream Bytes, Dimensions Original)?> TryReadAsync(SourceKey source, RenditionSpec spec, SourceRecord? record, ObjectInfo head, CancellationToken cancellationToken)
+    /// <summary>The record an original's intermediate held in memory was made under: with it, a later size needs no storage call before its render.</summary>
+    public SourceRecord? HeldRecord(SourceKey source, ObjectInfo head) => held.Find(source, head.ETag)?.Record;
+
+    /// <summary>Keeps a record that moved on (the watermark sweep) with the pixels held for it.</summary>
+    public void Remember(SourceKey source, SourceRecord record) => held.Update(source, record);
+
+    /// <summary>Lets go of the pixels held for an original that was deleted or replaced.</summary>
+    public void Forget(SourceKey source) => held.Forget(source);
+
+    /// <summary>
+    /// Cuts <paramref name="spec"/> from this version's intermediate when there is one and the rendition
+    /// fits inside it: from its pixels in memory, else from the stored file (decoded whole and kept in
+    /// memory for the sizes that follow, unless <c>Limits:IntermediateCacheMegabytes</c> is 0).
+    /// </summary>
+    /// <returns>The rendition and when its source was at hand, or null: render from the original.</returns>
+    public async Task<(RenderedImage Rendered, TimeSpan Fetched)?> TryRenderAsync(SourceKey source, RenditionSpec spec, SourceRecord? record, ObjectInfo head, System.Diagnostics.Stopwatch clock, CancellationToken cancellationToken)
     {
+        if (held.Find(source, head.ETag) is var (pixels, _))
+        {
+            if (!Fits(spec, pixels))
+            {
+                return null;
+            }
+
+            metrics.CutFromMemory();
+            return (pipeline.Render(pixels, spec, cancellationToken), clock.Elapsed);
+        }
+
         if (record is not { Intermediate: { } im, Rejection: null } || record.ETag != head.ETag
             || OutputFormats.Find(im.Format) is not { } format)
         {
@@ -38,9 +68,40 @@ public sealed partial class Intermediates(ObjectStores stores, SourceRecords rec
             return null;
         }
 
-        await using var stored = await stores.Destination.GetAsync(KeyFor(source, format), cancellationToken).ConfigureAwait(false);
-        return stored is null ? null : (await Originals.ReadAllAsync(stored, cancellationToken).ConfigureAwait(false), original);
+        if (!Keeps)
+        {
+            await using var stored = await stores.Destination.GetAsync(KeyFor(source, format), cancellationToken).ConfigureAwait(false);
+            if (stored is null)
+            {
+                return null;
+            }
+
+            using var bytes = await Originals.ReadAllAsync(stored, cancellationToken).ConfigureAwait(false);
+            metrics.IntermediateRead(bytes.Length);
+            var fetched = clock.Elapsed;
+            return (pipeline.Render(bytes, spec, original, cancellationToken), fetched);
+        }
+
+        var loaded = await _loading.RunAsync(source.Value + "\n" + head.ETag, async token =>
+        {
+            await using var stored = await stores.Destination.GetAsync(KeyFor(source, format), token).ConfigureAwait(false);
+            if (stored is null)
+            {
+                return null;
+            }
+
+            using var bytes = await Originals.ReadAllAsync(stored, token).ConfigureAwait(false);
+            metrics.IntermediateRead(bytes.Length);
+            var decoded = pipeline.Decode(bytes, original, token);
+            held.Add(source, record, decoded);
+            return decoded;
+        }, limits.Value.RenderTimeout, cancellationToken).ConfigureAwait(false);
+        return loaded is null ? null : (pipeline.Render(loaded, spec, cancellationToken), clock.Elapsed);
     }
+
+    /// <summary>Whether <paramref name="spec"/> can be cut from these pixels without enlarging them.</summary>
+    public bool Fits(RenditionSpec spec, DecodedIntermediate pixels) =>
+        pipeline.CanRenderFromIntermediate(spec, pixels.Original, new Dimensions(pixels.Width, pixels.Height));
 
     /// <summary>
     /// Runs <paramref name="make"/> (decode the original, make a rendition and the intermediate, store
@@ -80,7 +141,13 @@ public sealed partial class Intermediates(ObjectStores stores, SourceRecords rec
         }
 
         var intermediate = new IntermediateRecord(image.Width, image.Height, made.Source.Width, made.Source.Height, image.Format.Name);
-        await records.WriteAsync(source, new SourceRecord(version, null, intermediate, SourceRecords.FactsOf(made.Source), focalPoint, watermark), cancellationToken).ConfigureAwait(false);
+        var record = new SourceRecord(version, null, intermediate, SourceRecords.FactsOf(made.Source), focalPoint, watermark);
+        await records.WriteAsync(source, record, cancellationToken).ConfigureAwait(false);
+        if (Keeps && made.Decoded is { } decoded)
+        {
+            held.Add(source, record, decoded);
+        }
+
         LogIntermediate(logger, source.Value, image.Width, image.Height, image.Format.Name, image.Content.Length, made.Rendition.Timings.Intermediate.TotalMilliseconds);
     }
 

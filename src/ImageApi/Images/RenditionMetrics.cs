@@ -11,6 +11,8 @@ public sealed class RenditionMetrics
     private readonly Counter<long> _servedFromStorage;
     private readonly Counter<long> _bytesServed;
     private readonly Counter<long> _originalBytesRead;
+    private readonly Counter<long> _intermediateBytesRead;
+    private readonly Counter<long> _cutFromMemory;
     private readonly Histogram<double> _stageDuration;
 
     public RenditionMetrics(IMeterFactory meterFactory)
@@ -20,6 +22,8 @@ public sealed class RenditionMetrics
         _servedFromStorage = meter.CreateCounter<long>("imageapi.renditions.served_from_storage", "{rendition}", "Requests answered with a stored rendition.");
         _bytesServed = meter.CreateCounter<long>("imageapi.renditions.bytes", "By", "Rendition bytes produced or read from storage.");
         _originalBytesRead = meter.CreateCounter<long>("imageapi.originals.bytes_read", "By", "Bytes of originals downloaded to render from.");
+        _intermediateBytesRead = meter.CreateCounter<long>("imageapi.intermediates.bytes_read", "By", "Bytes of stored intermediates read to cut renditions from.");
+        _cutFromMemory = meter.CreateCounter<long>("imageapi.intermediates.cut_from_memory", "{rendition}", "Renditions cut from an intermediate's pixels held in memory, with no storage read.");
         _stageDuration = meter.CreateHistogram<double>("imageapi.render.stage.duration", "ms", "Time of each stage of making a rendition (fetch, inspect, intermediate, render, store).");
     }
 
@@ -34,6 +38,10 @@ public sealed class RenditionMetrics
     }
 
     public void OriginalRead(long bytes) => _originalBytesRead.Add(bytes);
+
+    public void IntermediateRead(long bytes) => _intermediateBytesRead.Add(bytes);
+
+    public void CutFromMemory() => _cutFromMemory.Add(1);
 
     public void ServedFromStorage(long bytes)
     {

@@ -109,6 +109,7 @@ public sealed partial class RenditionService(
 
         cache.Remove(FactsCacheKey(source));
         originals.Forget(source);
+        intermediates.Forget(source);
         return keys.Count(k => !RenditionKey.IsServiceFile(k));
     }
 
@@ -164,10 +165,17 @@ public sealed partial class RenditionService(
         var clock = Stopwatch.StartNew();
         head ??= await originals.HeadAsync(key.Source, cancellationToken).ConfigureAwait(false);
         await quota.EnforceAsync(key, isDefault, cancellationToken).ConfigureAwait(false);
-        var record = await records.ReadAsync(key.Source, cancellationToken).ConfigureAwait(false);
+        var heldRecord = isDefault ? null : intermediates.HeldRecord(key.Source, head);
+        var record = heldRecord ?? await records.ReadAsync(key.Source, cancellationToken).ConfigureAwait(false);
         Rejections.ThrowIfRecorded(record, head);
         var watermark = await watermarks.FingerprintForAsync(key.Source, cancellationToken).ConfigureAwait(false);
-        record = await sweep.SweepAsync(key.Source, record, head, watermark, cancellationToken).ConfigureAwait(false);
+        var swept = await sweep.SweepAsync(key.Source, record, head, watermark, cancellationToken).ConfigureAwait(false);
+        if (heldRecord is not null && swept is not null && !ReferenceEquals(swept, record))
+        {
+            intermediates.Remember(key.Source, swept);
+        }
+
+        record = swept;
 
         // The stored name keeps "the original's focal point"; the render needs the point itself.
         var spec = key.Spec.ForOriginal(FocalPoints.Of(head));
@@ -183,13 +191,9 @@ public sealed partial class RenditionService(
                 rendered = await rejections.RecordingAsync(key.Source, version, () => pipeline.Render(bytes, spec, null, cancellationToken), cancellationToken).ConfigureAwait(false);
             }
         }
-        else if (await intermediates.TryReadAsync(key.Source, spec, record, head, cancellationToken).ConfigureAwait(false) is var (intermediate, original))
+        else if (await intermediates.TryRenderAsync(key.Source, spec, record, head, clock, cancellationToken).ConfigureAwait(false) is var (cut, at))
         {
-            fetched = clock.Elapsed;
-            using (intermediate)
-            {
-                rendered = pipeline.Render(intermediate, spec, original, cancellationToken);
-            }
+            (rendered, fetched) = (cut, at);
         }
         else
         {
@@ -242,12 +246,11 @@ public sealed partial class RenditionService(
             return (made.Rendition, fetched);
         }
 
-        var original = new Dimensions(made.Source.Width, made.Source.Height);
-        if (made.Intermediate is { } shared && pipeline.CanRenderFromIntermediate(spec, original, new Dimensions(shared.Width, shared.Height)))
+        if (made.Decoded is { } shared && intermediates.Fits(spec, shared))
         {
+            metrics.CutFromMemory();
             fetched = clock.Elapsed;
-            using var intermediate = new MemoryStream(shared.Content, writable: false);
-            return (pipeline.Render(intermediate, spec, original, cancellationToken), fetched);
+            return (pipeline.Render(shared, spec, cancellationToken), fetched);
         }
 
         var (bytes, version) = await originals.DownloadAsync(source, head, record, cancellationToken).ConfigureAwait(false);

@@ -90,13 +90,21 @@ public class IntermediateTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.Equal((direct.Width, direct.Height), (cut.Width, cut.Height));
         Assert.Equal((direct.Width, direct.Height), (withIt.Width, withIt.Height));
 
+        // The pixels kept in memory are the ones the first size was cut from: the same bytes come out.
+        Assert.Equal(withIt.Content, _pipeline.Render(first.Decoded!, spec).Content);
+        using var stored = new MemoryStream(first.Intermediate.Content);
+        var decodedStored = _pipeline.Render(_pipeline.Decode(stored, source), spec);
+        Assert.Equal((direct.Width, direct.Height), (decodedStored.Width, decodedStored.Height));
+
         // Against the truth: the original at full decode, resized (Lanczos3) and cut to the same box.
         var reference = Reference(original, spec, direct.Width, direct.Height);
         var viaOriginal = Ssim.Compare(reference, OnWhite(direct.Content));
         var viaIntermediate = Ssim.Compare(reference, OnWhite(cut.Content));
         var withIntermediate = Ssim.Compare(reference, OnWhite(withIt.Content));
-        output.WriteLine($"{width}x{height} {fit} {format}: SSIM direct {viaOriginal:0.0000}, from the intermediate {viaIntermediate:0.0000}, with it {withIntermediate:0.0000}");
+        var viaDecodedStored = Ssim.Compare(reference, OnWhite(decodedStored.Content));
+        output.WriteLine($"{width}x{height} {fit} {format}: SSIM direct {viaOriginal:0.0000}, from the intermediate {viaIntermediate:0.0000}, with it {withIntermediate:0.0000}, from it decoded whole {viaDecodedStored:0.0000}");
         Assert.True(viaIntermediate > viaOriginal - 0.01, $"direct {viaOriginal:0.0000}, from the intermediate {viaIntermediate:0.0000}");
+        Assert.True(viaDecodedStored > viaOriginal - 0.01, $"direct {viaOriginal:0.0000}, from the intermediate decoded whole {viaDecodedStored:0.0000}");
         Assert.True(withIntermediate > viaOriginal - 0.01, $"direct {viaOriginal:0.0000}, with the intermediate {withIntermediate:0.0000}");
     }
 
@@ -112,6 +120,40 @@ public class IntermediateTests(Xunit.Abstractions.ITestOutputHelper output)
     }
 
     private static Decoded OnWhite(byte[] encoded) => Decoded.From(encoded).OnWhite();
+
+    [Fact]
+    public void The_pixels_kept_in_memory_are_upright_and_keep_alpha()
+    {
+        var turned = First(Photos.Scaled("photo-cups.jpg", 3200, 2000, orientation: 6)).Decoded!;
+        Assert.Equal((1000, 1600, 1000L * 1600 * 3), (turned.Width, turned.Height, turned.Bytes));
+        Assert.Equal(new Dimensions(2000, 3200), turned.Original);
+
+        using var alpha = Image.PngloadBuffer(TestImages.Bytes("alpha.png"));
+        using var large = alpha.Premultiply().Resize(2400.0 / alpha.Width).Unpremultiply().Cast(Enums.BandFormat.Uchar);
+        var transparent = First(large.PngsaveBuffer(), new RenditionSpec(400, null, FitMode.Inside, OutputFormats.Png, null)).Decoded!;
+        Assert.Equal((long)transparent.Width * transparent.Height * 4, transparent.Bytes);
+        Assert.Equal(0, Decoded.From(_pipeline.Render(transparent, new RenditionSpec(300, null, FitMode.Inside, OutputFormats.Webp, 80)).Content)[2, 2].A);
+
+        using var stored = new MemoryStream(First(large.PngsaveBuffer(), new RenditionSpec(400, null, FitMode.Inside, OutputFormats.Png, null)).Intermediate!.Content);
+        Assert.Equal(transparent.Bytes, _pipeline.Decode(stored, transparent.Original).Bytes);
+    }
+
+    [Fact]
+    public void A_rendition_larger_than_the_pixels_in_memory_is_refused_not_enlarged()
+    {
+        var decoded = First(GeneratedImages.LargePhoto()).Decoded!;
+        Assert.Throws<ArgumentException>(() => _pipeline.Render(decoded, new RenditionSpec(2000, null, FitMode.Inside, OutputFormats.Webp, 80)));
+    }
+
+    [Fact]
+    public void A_damaged_stored_intermediate_is_refused_by_the_loaders()
+    {
+        var content = First(GeneratedImages.LargePhoto()).Intermediate!.Content;
+        using var truncated = new MemoryStream(content[..(content.Length / 3)]);
+        Assert.ThrowsAny<ImageRejectedException>(() => _pipeline.Decode(truncated, new Dimensions(2560, 1600)));
+        using var other = new MemoryStream("<svg xmlns='http://www.w3.org/2000/svg'/>"u8.ToArray());
+        Assert.ThrowsAny<ImageRejectedException>(() => _pipeline.Decode(other, new Dimensions(2560, 1600)));
+    }
 
     [Theory]
     [InlineData(1601, null, FitMode.Inside, false)]
