@@ -3,6 +3,7 @@ using ImageApi.Processing.Formats;
 using ImageApi.Processing.Naming;
 using ImageApi.Processing.Transforms;
 using ImageApi.Storage;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 
 namespace ImageApi.Images;
@@ -12,14 +13,31 @@ namespace ImageApi.Images;
 /// one, every rendition whose values are all on the configured allowed lists (the sizes a site
 /// really uses), and every preset's are never refused, so anonymous variations cannot use the cap up for them.
 /// </summary>
-public sealed class RenditionQuota(ObjectStores stores, IOptions<ServiceLimitsOptions> limits, IOptions<RenditionDefaults> defaults, TransformPresets presets)
+/// <remarks>
+/// Counting lists the original's renditions, and a listing costs more than a read (on S3, the price of
+/// about twelve GETs). So a count is remembered a minute per original and raised by each rendition
+/// this instance makes, and the listing is skipped while that count is under half the cap. Other
+/// instances' renditions are seen at the next listing: together, instances could only pass the cap if
+/// they made more than half of it for one original within that minute. A count that is too high
+/// (renditions deleted since) never refuses: near the cap, the listing decides.
+/// </remarks>
+public sealed class RenditionQuota(ObjectStores stores, IOptions<ServiceLimitsOptions> limits, IOptions<RenditionDefaults> defaults, TransformPresets presets, IMemoryCache cache)
 {
+    private static readonly TimeSpan CountLifetime = TimeSpan.FromMinutes(1);
+
     /// <exception cref="RenditionLimitException">The original already has <c>Limits:MaxRenditionsPerOriginal</c> renditions.</exception>
     public async Task EnforceAsync(RenditionKey key, bool isDefault, CancellationToken cancellationToken)
     {
         var max = limits.Value.MaxRenditionsPerOriginal;
         if (max == 0 || isDefault || IsAllowListed(key.Spec, defaults.Value) || IsPreset(key.Spec))
         {
+            return;
+        }
+
+        var cacheKey = "renditions:" + key.Source.Value;
+        if (cache.TryGetValue(cacheKey, out RenditionCount? known) && known is not null && known.Value < max / 2)
+        {
+            known.Add();
             return;
         }
 
@@ -36,6 +54,18 @@ public sealed class RenditionQuota(ObjectStores stores, IOptions<ServiceLimitsOp
         {
             throw new RenditionLimitException(max);
         }
+
+        cache.Set(cacheKey, new RenditionCount(count + 1), new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = CountLifetime });
+    }
+
+    /// <summary>The renditions one original had at its last listing, and those this instance has made since.</summary>
+    private sealed class RenditionCount(int listed)
+    {
+        private int _value = listed;
+
+        public int Value => Volatile.Read(ref _value);
+
+        public void Add() => Interlocked.Increment(ref _value);
     }
 
     /// <summary>

@@ -88,4 +88,32 @@ public sealed class RenditionQuotaTests
             Assert.True(response.StatusCode == HttpStatusCode.OK, $"{query}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         }
     }
+
+    [Fact]
+    public async Task The_count_is_listed_again_before_half_the_cap_is_reached()
+    {
+        using var app = new ImageApiFactory(new Dictionary<string, string?> { ["Limits:MaxRenditionsPerOriginal"] = "10" });
+        var client = app.CreateClient();
+        var original = TestImages.Bytes("photo-cups.jpg");
+        var ticket = await Tickets.RequestAsync(client, original.Length);
+        Assert.Equal(HttpStatusCode.OK, (await Tickets.PutAsync(client, ticket, original)).StatusCode);
+        var image = ticket.ImageUrl.AbsolutePath;
+        var folder = Path.Combine(app.DestinationRoot, "processed", ticket.Key);
+        await ApiClient.WaitForFileAsync(folder, "_source.json", TimeSpan.FromSeconds(30));
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"{image}?w=101")).StatusCode); // listed: the default and this one
+
+        // Another instance fills the cap meanwhile; this one sees it at its next listing, at half the cap.
+        foreach (var w in Enumerable.Range(200, 12))
+        {
+            await File.WriteAllBytesAsync(Path.Combine(folder, $"w{w}-inside-q80.webp"), [1]);
+        }
+
+        var answers = new List<HttpStatusCode>();
+        foreach (var w in Enumerable.Range(102, 5))
+        {
+            answers.Add((await client.GetAsync($"{image}?w={w}")).StatusCode);
+        }
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.Forbidden, HttpStatusCode.Forbidden], answers);
+    }
 }
