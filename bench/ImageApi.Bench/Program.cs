@@ -5,6 +5,8 @@
 //   ... --quality <outputs>            SSIM/PSNR of saved outputs (Quality.cs)
 //   ... --avif <dir> [--sizes ...]     the AVIF study (Studies.cs)
 //   ... --intermediate                 the intermediate study (Studies.cs)
+//   ... --first-view                   first-view widths from the intermediate against from the original (Studies.cs)
+//   engines: libvips (later sizes from the stored intermediate), libvips-held (from its pixels in memory), imagesharp
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -64,6 +66,12 @@ if (Argument("--avif-sizes") is { } sizes)
     return;
 }
 
+if (args.Contains("--first-view"))
+{
+    Studies.FirstView(pipeline, files);
+    return;
+}
+
 if (args.Contains("--intermediate"))
 {
     Studies.Intermediate(defaults, files);
@@ -84,11 +92,12 @@ var defaultSpec = TransformRequest.Default(defaults).Resolve(defaults);
 
 // What an original's first new size left behind, for the later-size scenarios only (made before timing
 // starts): making them decodes every original, which would count in the other scenarios' peak memory.
+// libvips-held keeps the intermediates' pixels as the service does for the originals asked for lately.
 var prepared = engine == "imagesharp" || scenario is "default" or "first-size" ? [] : files.Select(f =>
 {
     using var stream = Open(f.Bytes);
     var first = pipeline.RenderWithIntermediate(stream, w400);
-    return (Original: new Dimensions(first.Source.Width, first.Source.Height), first.Intermediate);
+    return (Original: new Dimensions(first.Source.Width, first.Source.Height), first.Intermediate, Held: engine == "libvips-held" ? first.Decoded : null);
 }).ToArray();
 
 // default: everything the service does when an original arrives (the default rendition).
@@ -103,6 +112,7 @@ Func<int, byte[]> operation = engine switch
         "first-size" => i => First(files[i].Bytes, w400),
         _ => i => OnDemand(i, onDemand!),
     },
+    "libvips-held" when onDemand is not null && scenario != "first-size" => i => OnDemand(i, onDemand),
     _ => throw new ArgumentException($"unknown engine {engine}"),
 };
 
@@ -120,7 +130,12 @@ byte[] First(byte[] bytes, RenditionSpec spec)
 
 byte[] OnDemand(int i, RenditionSpec spec)
 {
-    var (original, intermediate) = prepared[i];
+    var (original, intermediate, held) = prepared[i];
+    if (held is not null && pipeline.CanRenderFromIntermediate(spec, original, new Dimensions(held.Width, held.Height)))
+    {
+        return pipeline.Render(held, spec).Content;
+    }
+
     if (intermediate is not null && pipeline.CanRenderFromIntermediate(spec, original, new Dimensions(intermediate.Width, intermediate.Height)))
     {
         using var fromIntermediate = Open(intermediate.Content);

@@ -253,4 +253,58 @@ internal static class Studies
 
         Console.WriteLine(JsonSerializer.Serialize(rows));
     }
+
+    /// <summary>
+    /// A page's first view: its srcset widths cut from the intermediate — from its pixels, as the first
+    /// view is (one decode of the original serves all four), and from the stored file, as on another
+    /// instance — against the same widths made from the original; PSNR and SSIM to the original decoded
+    /// whole and resized (Quality.Reference), per width.
+    /// </summary>
+    public static void FirstView(ImagePipeline pipeline, (string Name, byte[] Bytes)[] files)
+    {
+        int[] widths = [320, 640, 960, 1280];
+        var paths = new[] { "original", "held", "stored" };
+        var cells = widths.ToDictionary(w => w, _ => paths.ToDictionary(p => p, _ => new List<(double Ssim, double Psnr, int Bytes)>()));
+        foreach (var (_, bytes) in files)
+        {
+            var first = pipeline.RenderWithIntermediate(new MemoryStream(bytes), new RenditionSpec(widths[0], null, FitMode.Inside, OutputFormats.Webp, 80));
+            var original = new Dimensions(first.Source.Width, first.Source.Height);
+            foreach (var width in widths)
+            {
+                var spec = new RenditionSpec(width, null, FitMode.Inside, OutputFormats.Webp, 80);
+                var outputs = new Dictionary<string, byte[]> { ["original"] = pipeline.Render(new MemoryStream(bytes), spec).Content };
+                if (first is { Decoded: { } held, Intermediate: { } stored } && pipeline.CanRenderFromIntermediate(spec, original, new Dimensions(held.Width, held.Height)))
+                {
+                    outputs["held"] = pipeline.Render(held, spec).Content;
+                    outputs["stored"] = pipeline.Render(new MemoryStream(stored.Content), spec, original).Content;
+                }
+                else
+                {
+                    outputs["held"] = outputs["stored"] = outputs["original"]; // no intermediate: every path is the original
+                }
+
+                var size = Pixels.From(outputs["original"]);
+                var reference = Quality.Reference(bytes, size.Width, size.Height, false);
+                foreach (var (path, output) in outputs)
+                {
+                    var (ssim, psnr) = Quality.BestAligned(reference, Pixels.From(output));
+                    cells[width][path].Add((ssim, psnr, output.Length));
+                }
+            }
+        }
+
+        Console.WriteLine(JsonSerializer.Serialize(widths.Select(w => new
+        {
+            width = w,
+            files = files.Length,
+            paths = cells[w].ToDictionary(c => c.Key, c => new
+            {
+                ssim = c.Value.Average(v => v.Ssim),
+                psnr = c.Value.Average(v => v.Psnr),
+                bytes = c.Value.Sum(v => v.Bytes),
+                // The worst photo's PSNR against its own from-the-original rendition.
+                worstDelta = c.Value.Zip(cells[w]["original"], (a, o) => a.Psnr - o.Psnr).Min(),
+            }),
+        })));
+    }
 }

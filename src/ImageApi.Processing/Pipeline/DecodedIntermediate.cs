@@ -1,3 +1,4 @@
+using ImageApi.Processing.Formats;
 using NetVips;
 
 namespace ImageApi.Processing.Pipeline;
@@ -13,8 +14,9 @@ public sealed class DecodedIntermediate
     private readonly int _bands;
     private readonly Enums.Interpretation _interpretation;
 
-    private DecodedIntermediate(byte[] pixels, int bands, Enums.Interpretation interpretation, SourceImageInfo upright, Dimensions original)
+    private DecodedIntermediate(byte[] pixels, int bands, Enums.Interpretation interpretation, SourceImageInfo upright, Dimensions original, SourceFormat storedAs)
     {
+        StoredAs = storedAs;
         _pixels = pixels;
         _bands = bands;
         _interpretation = interpretation;
@@ -32,6 +34,9 @@ public sealed class DecodedIntermediate
     /// <summary>Memory the pixels take.</summary>
     public long Bytes => _pixels.LongLength;
 
+    /// <summary>The format its stored file has (JPEG, or WebP with alpha): renditions cut from the pixels are shrunk as that file's decode would be.</summary>
+    internal SourceFormat StoredAs { get; }
+
     /// <summary>The intermediate as a source: upright, at its own size.</summary>
     internal SourceImageInfo Upright { get; }
 
@@ -39,7 +44,8 @@ public sealed class DecodedIntermediate
     /// Computes <paramref name="image"/> (upright, 8-bit sRGB, at the intermediate's size) into memory.
     /// </summary>
     /// <param name="source">What the header of the image it was made from said; kept with the upright size.</param>
-    internal static DecodedIntermediate From(Image image, SourceImageInfo source, Dimensions original)
+    /// <param name="storedAs">The format of the intermediate's stored file.</param>
+    internal static DecodedIntermediate From(Image image, SourceImageInfo source, Dimensions original, SourceFormat storedAs)
     {
         if (image.Format != Enums.BandFormat.Uchar)
         {
@@ -47,7 +53,7 @@ public sealed class DecodedIntermediate
         }
 
         var upright = source with { Orientation = 1, Width = image.Width, Height = image.Height, HasAlpha = image.HasAlpha() };
-        return new DecodedIntermediate(image.WriteToMemory<byte>(), image.Bands, image.Interpretation, upright, original);
+        return new DecodedIntermediate(image.WriteToMemory<byte>(), image.Bands, image.Interpretation, upright, original, storedAs);
     }
 
     /// <summary>A libvips image over the pixels, without copying them (libvips pins the array while the image lives).</summary>

@@ -128,13 +128,13 @@ public sealed class ImagePipeline
 
         // Held in memory once: the intermediate is encoded from it, the rendition cut from it, and the
         // caller may keep it for later sizes.
-        var decoded = SourceLoader.Translate(() => DecodedIntermediate.From(prepared.Image, info, original));
+        var decoded = SourceLoader.Translate(() => DecodedIntermediate.From(prepared.Image, info, original, info.HasAlpha ? SourceFormat.Webp : SourceFormat.Jpeg));
         prepared.Image = decoded.Open();
         prepared.Output = SourceLoader.Translate(() => intermediateFormat.Encoder.Encode(prepared.Image, intermediateSpec.Quality, _encoder));
         var made = clock.Elapsed;
         var intermediate = new RenderedImage(prepared.Output, intermediateFormat, intermediatePlan.Width, intermediatePlan.Height, new RenderTimings(inspected, made - inspected));
 
-        var cut = Cut(prepared.Image, decoded.Upright, spec, plan, cancellationToken);
+        var cut = Cut(prepared.Image, decoded.StoredAs, decoded.Upright, spec, plan, cancellationToken);
         var rendition = new RenderedImage(cut, spec.Format, plan.Width, plan.Height, new RenderTimings(inspected, clock.Elapsed - made, made - inspected)) { Source = info };
         return new RenditionWithIntermediate(info, rendition, intermediate) { Decoded = decoded };
     }
@@ -156,7 +156,7 @@ public sealed class ImagePipeline
 
         // The pixels are held already (their memory is the caller's); only the output's is new.
         using var lease = _budget.Acquire(plan.Pixels * 4, cancellationToken);
-        var cut = Cut(intermediate.Open(), intermediate.Upright, spec, plan, cancellationToken);
+        var cut = Cut(intermediate.Open(), intermediate.StoredAs, intermediate.Upright, spec, plan, cancellationToken);
         return new RenderedImage(cut, spec.Format, plan.Width, plan.Height, new RenderTimings(TimeSpan.Zero, clock.Elapsed)) { Source = intermediate.Upright };
     }
 
@@ -175,14 +175,25 @@ public sealed class ImagePipeline
         using var lease = _budget.Acquire(info.DecodedBytes, cancellationToken);
         using var context = new PipelineContext(bytes, info, own, ResizePlan.For(info.Width, info.Height, own, int.MaxValue, int.MaxValue), _encoder, cancellationToken);
         Run(_prepare, context);
-        return SourceLoader.Translate(() => DecodedIntermediate.From(context.Image, info, original));
+        return SourceLoader.Translate(() => DecodedIntermediate.From(context.Image, info, original, info.Format));
     }
 
-    /// <summary>The finishing steps on an upright sRGB image at least as large as the plan's scaled size; <paramref name="upright"/> is disposed with them.</summary>
-    private byte[] Cut(NetVips.Image upright, SourceImageInfo info, RenditionSpec spec, ResizePlan plan, CancellationToken cancellationToken)
+    /// <summary>
+    /// The finishing steps on an intermediate's pixels (upright, sRGB, at least as large as the plan's
+    /// scaled size), shrunk first as decoding its stored file would (<paramref name="storedAs"/>): the
+    /// same rendition whether its instance holds the pixels or reads the file. <paramref name="upright"/>
+    /// is disposed with them.
+    /// </summary>
+    private byte[] Cut(NetVips.Image upright, SourceFormat storedAs, SourceImageInfo info, RenditionSpec spec, ResizePlan plan, CancellationToken cancellationToken)
     {
         using var context = new PipelineContext([], info, spec, plan, _encoder, cancellationToken) { Oriented = true };
         context.Image = upright;
+        if (_options.ShrinkOnLoad)
+        {
+            var (width, height) = context.ScaledSizeAsStored;
+            context.PreShrink = LoadStep.ShrinkFor(storedAs, upright.Width, upright.Height, width, height);
+        }
+
         Run(_cut, context);
         return context.Output!;
     }

@@ -42,6 +42,13 @@ public sealed class PipelineContext : IDisposable
     /// <summary>Whether the image has been turned upright (before that, its sides may be swapped).</summary>
     public bool Oriented { get; set; }
 
+    /// <summary>
+    /// A whole factor by which the resize first averages boxes of pixels, before its Lanczos pass: what
+    /// decoding the same file with shrink on load would have done. Set for an intermediate held in
+    /// memory, so a size cut from its pixels matches one cut from its stored file.
+    /// </summary>
+    public int PreShrink { get; set; } = 1;
+
     /// <summary>Whether <c>rot</c> and <c>flip</c> have been applied (before that, a quarter turn's sides are swapped).</summary>
     public bool Turned { get; set; }
 

@@ -43,6 +43,21 @@ public class StepTests
     }
 
     [Fact]
+    public void A_pre_shrink_averages_boxes_first_still_premultiplied_and_lands_on_the_plan()
+    {
+        var white = Image.Black(400, 400, bands: 4).NewFromImage(255, 255, 255, 255);
+        var red = Image.Black(401, 400, bands: 4).NewFromImage(255, 0, 0, 0);
+        var image = white.Join(red, Enums.Direction.Horizontal).Copy(interpretation: Enums.Interpretation.Srgb);
+        using var context = Context(image, Png(100, null), new ResizePlan(100, 50, 100, 50, FitMode.Inside));
+        context.PreShrink = 4;
+        new ResizeStep().Run(context);
+        Assert.Equal((100, 50), (context.Image.Width, context.Image.Height));
+        var edge = context.Image.Getpoint(49, 25);
+        Assert.True(edge[1] > 240 && edge[2] > 240, $"edge pixel {string.Join(",", edge)}");
+        Assert.Equal(Enums.BandFormat.Uchar, context.Image.Format);
+    }
+
+    [Fact]
     public void Orient_turns_a_quarter_turned_image_upright()
     {
         var wide = Image.Black(40, 20).Copy(interpretation: Enums.Interpretation.Bw);

@@ -4,8 +4,8 @@ namespace ImageApi.Processing.Pipeline.Steps;
 
 /// <summary>
 /// Scales the image to the plan's scaled size with Lanczos-3 (libvips shrinks by box averaging first
-/// when the factor is large). Alpha is premultiplied around the resize, so transparent pixels' hidden
-/// colours never bleed into the edges.
+/// when the factor is large), after the context's <see cref="PipelineContext.PreShrink"/> if any. Alpha
+/// is premultiplied around the resize, so transparent pixels' hidden colours never bleed into the edges.
 /// </summary>
 public sealed class ResizeStep : IPipelineStep
 {
@@ -18,19 +18,24 @@ public sealed class ResizeStep : IPipelineStep
             return;
         }
 
-        var hscale = (double)width / image.Width;
-        var vscale = (double)height / image.Height;
-        if (image.HasAlpha())
+        var alpha = image.HasAlpha();
+        var format = image.Format;
+        if (alpha)
         {
-            var format = image.Format;
-            context.Image = image.Premultiply();
-            context.Image = context.Image.Resize(hscale, vscale: vscale, kernel: Enums.Kernel.Lanczos3);
+            context.Image = image = image.Premultiply();
+        }
+
+        if (context.PreShrink > 1)
+        {
+            // Rounded up, as libjpeg's scaled decode is: never below the size the factor was chosen for.
+            context.Image = image = image.Shrink(context.PreShrink, context.PreShrink, ceil: true);
+        }
+
+        context.Image = image.Resize((double)width / image.Width, vscale: (double)height / image.Height, kernel: Enums.Kernel.Lanczos3);
+        if (alpha)
+        {
             context.Image = context.Image.Unpremultiply();
             context.Image = context.Image.Cast(format);
-        }
-        else
-        {
-            context.Image = image.Resize(hscale, vscale: vscale, kernel: Enums.Kernel.Lanczos3);
         }
 
         // Rounding in libvips can land a pixel off the plan; the plan wins.
