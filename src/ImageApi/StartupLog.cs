@@ -15,7 +15,8 @@ internal static partial class StartupLog
         // Made now, not on the first request: libvips is loaded and locked down (loaders blocked, cache
         // off) before the service takes any traffic, and a missing native library stops the start-up.
         var pipeline = app.Services.GetRequiredService<Processing.Pipeline.ImagePipeline>();
-        LogEngine(logger, Processing.Engine.VipsEngine.Version, string.Join(", ", Processing.Engine.VipsEngine.AllowedLoaders), pipeline.Budget.Megabytes);
+        LogEngine(logger, Processing.Engine.VipsEngine.Version, string.Join(", ", Processing.Engine.VipsEngine.AllowedLoaders), pipeline.Budget.Megabytes,
+            app.Services.GetRequiredService<Images.DecodedIntermediates>().Capacity / (1024 * 1024));
         var stores = app.Services.GetRequiredService<ObjectStores>();
         var uploads = app.Services.GetRequiredService<IOptions<UploadOptions>>().Value;
         if (stores.Source is FileObjectStore source && stores.Destination is FileObjectStore destination)
@@ -54,8 +55,8 @@ internal static partial class StartupLog
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Engine: libvips {Version}; loaders allowed: {Loaders} (every other one blocked); decode budget {BudgetMegabytes} MB")]
-    private static partial void LogEngine(ILogger logger, string version, string loaders, int budgetMegabytes);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Engine: libvips {Version}; loaders allowed: {Loaders} (every other one blocked); decode budget {BudgetMegabytes} MB; intermediates' pixels held up to {HeldMegabytes} MB")]
+    private static partial void LogEngine(ILogger logger, string version, string loaders, int budgetMegabytes, long heldMegabytes);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Storage: local folders, originals in {SourceRoot}, renditions in {DestinationRoot}")]
     private static partial void LogFileStorage(ILogger logger, string sourceRoot, string destinationRoot);

@@ -18,6 +18,20 @@ public sealed class StartupLogTests(S3Fixture fixture)
     }
 
     [Fact]
+    public async Task A_small_process_holds_at_most_an_eighth_of_its_memory_in_intermediates()
+    {
+        var root = Path.Combine(Path.GetTempPath(), "imageapi-tests", Guid.NewGuid().ToString("N"));
+        using (var roomy = await AppProcess.StartAsync(root, new Dictionary<string, string?>()))
+        {
+            Assert.Contains("intermediates' pixels held up to 256 MB", roomy.Output, StringComparison.Ordinal);
+        }
+
+        // As a 512 MB function: the GC's limit is what the process may use.
+        using var small = await AppProcess.StartAsync(root, new Dictionary<string, string?> { ["DOTNET_GCHeapHardLimit"] = "0x20000000" });
+        Assert.Contains("intermediates' pixels held up to 64 MB", small.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_s3_mode_does_not_warn_about_the_upload_signing_key_it_does_not_use()
     {
         var environment = await fixture.CreateEnvironmentAsync();

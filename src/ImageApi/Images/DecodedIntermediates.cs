@@ -22,8 +22,12 @@ public sealed class DecodedIntermediates
 
     public DecodedIntermediates(IOptions<ServiceLimitsOptions> limits)
     {
-        _capacity = limits.Value.IntermediateCacheMegabytes * 1024L * 1024L;
+        // The setting is a ceiling: a small function (the template allows 512 MB) keeps an eighth of its memory at most.
+        _capacity = Math.Min(limits.Value.IntermediateCacheMegabytes * 1024L * 1024L, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 8);
     }
+
+    /// <summary>The most the pixels held may take.</summary>
+    public long Capacity => _capacity;
 
     /// <summary>Memory the pixels held now take.</summary>
     public long Bytes
