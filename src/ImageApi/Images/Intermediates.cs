@@ -53,7 +53,7 @@ public sealed partial class Intermediates(ObjectStores stores, SourceRecords rec
             }
 
             metrics.CutFromMemory();
-            return (pipeline.Render(pixels, spec, cancellationToken), clock.Elapsed);
+            return RenderFrom(pixels);
         }
 
         if (record is not { Intermediate: { } im, Rejection: null } || record.ETag != head.ETag
@@ -70,33 +70,50 @@ public sealed partial class Intermediates(ObjectStores stores, SourceRecords rec
 
         if (!Keeps)
         {
-            await using var stored = await stores.Destination.GetAsync(KeyFor(source, format), cancellationToken).ConfigureAwait(false);
-            if (stored is null)
+            using var bytes = await ReadStoredAsync(source, format, cancellationToken).ConfigureAwait(false);
+            if (bytes is null)
             {
                 return null;
             }
 
-            using var bytes = await Originals.ReadAllAsync(stored, cancellationToken).ConfigureAwait(false);
-            metrics.IntermediateRead(bytes.Length);
             var fetched = clock.Elapsed;
             return (pipeline.Render(bytes, spec, original, cancellationToken), fetched);
         }
 
         var loaded = await _loading.RunAsync(source.Value + "\n" + head.ETag, async token =>
         {
-            await using var stored = await stores.Destination.GetAsync(KeyFor(source, format), token).ConfigureAwait(false);
-            if (stored is null)
+            using var bytes = await ReadStoredAsync(source, format, token).ConfigureAwait(false);
+            if (bytes is null)
             {
                 return null;
             }
 
-            using var bytes = await Originals.ReadAllAsync(stored, token).ConfigureAwait(false);
-            metrics.IntermediateRead(bytes.Length);
             var decoded = pipeline.Decode(bytes, original, token);
             held.Add(source, record, decoded);
             return decoded;
         }, limits.Value.RenderTimeout, cancellationToken).ConfigureAwait(false);
-        return loaded is null ? null : (pipeline.Render(loaded, spec, cancellationToken), clock.Elapsed);
+        return loaded is null ? null : RenderFrom(loaded);
+
+        // "fetch" ends when the pixels are at hand, before the render.
+        (RenderedImage, TimeSpan) RenderFrom(DecodedIntermediate pixels)
+        {
+            var fetched = clock.Elapsed;
+            return (pipeline.Render(pixels, spec, cancellationToken), fetched);
+        }
+    }
+
+    /// <returns>The stored intermediate's bytes, or null when it has gone (the original is rendered from instead).</returns>
+    private async Task<MemoryStream?> ReadStoredAsync(SourceKey source, OutputFormat format, CancellationToken cancellationToken)
+    {
+        await using var stored = await stores.Destination.GetAsync(KeyFor(source, format), cancellationToken).ConfigureAwait(false);
+        if (stored is null)
+        {
+            return null;
+        }
+
+        var bytes = await Originals.ReadAllAsync(stored, cancellationToken).ConfigureAwait(false);
+        metrics.IntermediateRead(bytes.Length);
+        return bytes;
     }
 
     /// <summary>Whether <paramref name="spec"/> can be cut from these pixels without enlarging them.</summary>
