@@ -1,3 +1,4 @@
+using ImageApi.Configuration.Validation;
 using ImageApi.Events;
 using ImageApi.Images;
 using ImageApi.OpenApi;
@@ -16,9 +17,8 @@ public static class ImageApiServices
 {
     public static IServiceCollection AddImageApi(this IServiceCollection services)
     {
-        services.AddSingleton<OptionsValidators>();
-        AddValidated<StorageOptions>(services, StorageOptions.Section);
-        AddValidated<UploadOptions>(services, UploadOptions.Section)
+        AddValidated<StorageOptions, StorageOptionsValidator>(services, StorageOptions.Section);
+        AddValidated<UploadOptions, UploadOptionsValidator>(services, UploadOptions.Section)
             .PostConfigure(o =>
             {
                 if (o.AllowedContentTypes.Count == 0)
@@ -26,13 +26,13 @@ public static class ImageApiServices
                     o.AllowedContentTypes = [.. UploadOptions.DefaultContentTypes];
                 }
             });
-        AddValidated<DeliveryOptions>(services, DeliveryOptions.Section);
-        AddValidated<EventsOptions>(services, EventsOptions.Section);
-        AddValidated<RenditionDefaults>(services, OptionsValidators.RenditionsSection)
+        AddValidated<DeliveryOptions, DeliveryOptionsValidator>(services, DeliveryOptions.Section);
+        AddValidated<EventsOptions, EventsOptionsValidator>(services, EventsOptions.Section);
+        AddValidated<RenditionDefaults, RenditionDefaultsValidator>(services, RenditionDefaultsValidator.Section)
             .PostConfigure<IConfiguration>((o, config) =>
             {
                 // One value in the comma form too ("320,640"): what a deployment template can set.
-                var section = config.GetSection(OptionsValidators.RenditionsSection);
+                var section = config.GetSection(RenditionDefaultsValidator.Section);
                 o.AllowedWidths = CommaList(section, nameof(o.AllowedWidths)) ?? o.AllowedWidths;
                 o.AllowedHeights = CommaList(section, nameof(o.AllowedHeights)) ?? o.AllowedHeights;
                 o.AllowedQualities = CommaList(section, nameof(o.AllowedQualities)) ?? o.AllowedQualities;
@@ -41,12 +41,12 @@ public static class ImageApiServices
                     o.AllowedFormats = [.. formats.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)];
                 }
             });
-        AddValidated<ProcessingLimits>(services, OptionsValidators.LimitsSection);
-        AddValidated<ServiceLimitsOptions>(services, OptionsValidators.LimitsSection);
-        AddValidated<SigningOptions>(services, SigningOptions.Section);
-        AddValidated<RateLimitOptions>(services, RateLimitOptions.Section);
-        AddValidated<TelemetryOptions>(services, TelemetryOptions.Section);
-        AddValidated<WatermarkOptions>(services, WatermarkOptions.Section)
+        AddValidated<ProcessingLimits, ProcessingLimitsValidator>(services, ProcessingLimitsValidator.Section);
+        AddValidated<ServiceLimitsOptions, ServiceLimitsOptionsValidator>(services, ProcessingLimitsValidator.Section);
+        AddValidated<SigningOptions, SigningOptionsValidator>(services, SigningOptions.Section);
+        AddValidated<RateLimitOptions, RateLimitOptionsValidator>(services, RateLimitOptions.Section);
+        AddValidated<TelemetryOptions, TelemetryOptionsValidator>(services, TelemetryOptions.Section);
+        AddValidated<WatermarkOptions, WatermarkOptionsValidator>(services, WatermarkOptions.Section)
             .PostConfigure<IConfiguration>((o, config) =>
             {
                 if (config.GetSection(WatermarkOptions.Section)[nameof(o.KeyPrefixes)] is { Length: > 0 } prefixes)
@@ -56,7 +56,7 @@ public static class ImageApiServices
             });
 
         // Read by hand (a preset is a string or an object), so not bound; validated like the rest.
-        services.AddSingleton<IValidateOptions<PresetOptions>>(sp => sp.GetRequiredService<OptionsValidators>());
+        services.AddSingleton<IValidateOptions<PresetOptions>, PresetOptionsValidator>();
         services.AddOptions<PresetOptions>().Configure<IConfiguration>((o, config) => o.Read(config.GetSection(PresetOptions.Section))).ValidateOnStart();
 
         services.AddCors();
@@ -99,7 +99,7 @@ public static class ImageApiServices
         services.AddImageApiRateLimiting();
         services.AddSingleton<SignaturePolicy>();
 
-        AddValidated<PipelineOptions>(services, OptionsValidators.PipelineSection);
+        AddValidated<PipelineOptions, PipelineOptionsValidator>(services, PipelineOptionsValidator.Section);
         services.AddSingleton(sp => new DecodeBudget(Get<ProcessingLimits>(sp)));
         services.AddSingleton(sp => Get<ProcessingLimits>(sp));
         services.AddSingleton(sp => new ImagePipeline(Get<ProcessingLimits>(sp), Get<RenditionDefaults>(sp), Get<PipelineOptions>(sp), sp.GetRequiredService<DecodeBudget>()));
@@ -132,10 +132,11 @@ public static class ImageApiServices
         return services;
     }
 
-    private static OptionsBuilder<T> AddValidated<T>(IServiceCollection services, string section)
+    private static OptionsBuilder<T> AddValidated<T, TValidator>(IServiceCollection services, string section)
         where T : class
+        where TValidator : class, IValidateOptions<T>
     {
-        services.AddSingleton<IValidateOptions<T>>(sp => (IValidateOptions<T>)(object)sp.GetRequiredService<OptionsValidators>());
+        services.AddSingleton<IValidateOptions<T>, TValidator>();
         return services.AddOptions<T>().BindConfiguration(section).ValidateOnStart();
     }
 

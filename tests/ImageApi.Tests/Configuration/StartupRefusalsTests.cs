@@ -31,7 +31,7 @@ public sealed class StartupRefusalsTests
     [InlineData("Y5m0Qe3s8rVt1LwK2pXzA7dNfBgHjC4u")]
     [InlineData("2f1c9a7e4b6d8f0a3c5e7b9d1f2a4c6e8b0d2f4a6c8e0b2d4f6a8c0e2b4d6f8a")]
     public void Keys_from_a_random_generator_pass(string key) =>
-        Assert.True(ImageApi.Configuration.OptionsValidators.IsStrongKey(key));
+        Assert.True(ImageApi.Configuration.Validation.ConfigurationRules.IsStrongKey(key));
 
     [Theory]
     [InlineData("/")]

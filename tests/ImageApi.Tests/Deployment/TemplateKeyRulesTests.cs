@@ -37,7 +37,7 @@ public sealed class TemplateKeyRulesTests
     {
         var pattern = Template.GetProperty("Parameters").GetProperty(parameter).GetProperty("AllowedPattern").GetString()!;
         Assert.Matches(new Regex(pattern), "");
-        Assert.Equal(OptionsValidators.IsStrongKey(key), Regex.IsMatch(key, pattern));
+        Assert.Equal(ImageApi.Configuration.Validation.ConfigurationRules.IsStrongKey(key), Regex.IsMatch(key, pattern));
     }
 
     [Fact]
