@@ -75,8 +75,8 @@ public sealed class Originals(ObjectStores stores, Rejections rejections, Proces
     public static async Task<MemoryStream> ReadAllAsync(StoredObject stored, CancellationToken cancellationToken)
     {
         // Straight into the buffer of the stored length: a multi-megabyte original is copied once, not
-        // through CopyToAsync's intermediate buffer as well.
-        var bytes = new byte[checked((int)stored.Info.Length)];
+        // through CopyToAsync's intermediate buffer as well, and not zeroed first (only what is read is used).
+        var bytes = GC.AllocateUninitializedArray<byte>(checked((int)stored.Info.Length));
         var read = await stored.Content.ReadAtLeastAsync(bytes, bytes.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
         if (read == bytes.Length && await stored.Content.ReadAsync(new byte[1], cancellationToken).ConfigureAwait(false) != 0)
         {
