@@ -7,8 +7,8 @@ using Microsoft.Extensions.Caching.Memory;
 namespace ImageApi.Images;
 
 /// <summary>
-/// Reads originals from the source store: a HEAD first, so a missing, oversized or already-refused
-/// original is answered without downloading a byte of it.
+/// Reads originals from the source store: a HEAD (or, for an upload event, a GET's headers) first, so
+/// a missing, oversized or already-refused original is answered without downloading a byte of it.
 /// </summary>
 public sealed class Originals(ObjectStores stores, Rejections rejections, ProcessingLimits limits, RenditionMetrics metrics, IMemoryCache cache)
 {
