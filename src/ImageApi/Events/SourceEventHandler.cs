@@ -1,6 +1,7 @@
 using ImageApi.Images;
 using ImageApi.Problems;
 using ImageApi.Processing.Limits;
+using ImageApi.Processing.Naming;
 using ImageApi.Storage;
 
 namespace ImageApi.Events;
@@ -13,6 +14,7 @@ namespace ImageApi.Events;
 /// </summary>
 public sealed partial class SourceEventHandler(
     ObjectStores stores,
+    Originals originals,
     SourceRecords records,
     RenditionService renditions,
     WatermarkPolicies watermarks,
@@ -30,14 +32,24 @@ public sealed partial class SourceEventHandler(
     private async Task<SourceEventOutcome> CreatedAsync(SourceEvent sourceEvent, CancellationToken cancellationToken)
     {
         var key = sourceEvent.Key;
-        var original = await stores.Source.HeadAsync(key.Value, cancellationToken).ConfigureAwait(false);
-        if (original is null)
+        var (opened, record) = await OpenWithRecordAsync(key, cancellationToken).ConfigureAwait(false);
+        if (opened is null)
         {
             LogGone(logger, key.Value);
             return SourceEventOutcome.SourceGone;
         }
 
-        var record = await records.ReadAsync(key, cancellationToken).ConfigureAwait(false);
+        await using (opened.ConfigureAwait(false))
+        {
+            return await CreatedAsync(key, opened, record, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <param name="opened">The original as stored now, opened by the GET that also gave its metadata; read only when a rendition is made.</param>
+    /// <param name="record">Its record, read beside it.</param>
+    private async Task<SourceEventOutcome> CreatedAsync(SourceKey key, StoredObject opened, SourceRecord? record, CancellationToken cancellationToken)
+    {
+        var original = opened.Info;
         var focalPoint = FocalPoints.Of(original)?.ToString();
         if (record?.ETag == original.ETag)
         {
@@ -57,7 +69,7 @@ public sealed partial class SourceEventHandler(
                 return SourceEventOutcome.FocalPointChanged;
             }
 
-            return await renditions.EnsureDefaultAsync(key, cancellationToken).ConfigureAwait(false)
+            return await renditions.EnsureDefaultAsync(key, opened, record, cancellationToken).ConfigureAwait(false)
                 ? SourceEventOutcome.RenditionMade
                 : SourceEventOutcome.AlreadyDone;
         }
@@ -75,7 +87,8 @@ public sealed partial class SourceEventHandler(
         SourceFacts? facts;
         try
         {
-            facts = await renditions.PrepareAsync(key, original, cancellationToken).ConfigureAwait(false);
+            // The old record went with the old renditions.
+            facts = await renditions.PrepareAsync(key, opened, record: null, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is ImageRejectedException or SourceNotFoundException)
         {
@@ -89,6 +102,31 @@ public sealed partial class SourceEventHandler(
         await records.WriteAsync(key, new SourceRecord(original.ETag, null, null, facts, focalPoint, watermark), cancellationToken).ConfigureAwait(false);
         LogCreated(logger, key.Value, original.ETag);
         return record is null ? SourceEventOutcome.RenditionMade : SourceEventOutcome.RenditionReplaced;
+    }
+
+    /// <summary>
+    /// The original and its record, both as storage holds them now, read at the same time: the GET
+    /// of the original also says whether it exists and gives its metadata, so no HEAD goes before it.
+    /// </summary>
+    private async Task<(StoredObject? Original, SourceRecord? Record)> OpenWithRecordAsync(SourceKey key, CancellationToken cancellationToken)
+    {
+        var opening = originals.OpenAsync(key, cancellationToken);
+        var reading = records.ReadAsync(key, cancellationToken);
+        try
+        {
+            await Task.WhenAll(opening, reading).ConfigureAwait(false);
+        }
+        catch
+        {
+            if (opening.IsCompletedSuccessfully && opening.Result is { } opened)
+            {
+                await opened.DisposeAsync().ConfigureAwait(false);
+            }
+
+            throw;
+        }
+
+        return (opening.Result, reading.Result);
     }
 
     private async Task<SourceEventOutcome> RemovedAsync(SourceEvent sourceEvent, CancellationToken cancellationToken)

@@ -7,8 +7,8 @@ using Microsoft.Extensions.Caching.Memory;
 namespace ImageApi.Images;
 
 /// <summary>
-/// Reads originals from the source store: a HEAD first, so a missing, oversized or already-refused
-/// original is answered without downloading a byte of it.
+/// Reads originals from the source store: a HEAD (or, for an upload event, a GET's headers) first, so
+/// a missing, oversized or already-refused original is answered without downloading a byte of it.
 /// </summary>
 public sealed class Originals(ObjectStores stores, Rejections rejections, ProcessingLimits limits, RenditionMetrics metrics, IMemoryCache cache)
 {
@@ -17,9 +17,32 @@ public sealed class Originals(ObjectStores stores, Rejections rejections, Proces
         await stores.Source.HeadAsync(source.Value, cancellationToken).ConfigureAwait(false)
         ?? throw new SourceNotFoundException(source.Value);
 
+    /// <summary>
+    /// Opens an original for reading. One GET answers whether it exists, gives its metadata (what a HEAD
+    /// would) and starts its bytes: an upload event, which needs all three, pays one request instead of two.
+    /// </summary>
+    /// <returns>The original (dispose it), or null when there is none.</returns>
+    public Task<StoredObject?> OpenAsync(SourceKey source, CancellationToken cancellationToken) =>
+        stores.Source.GetAsync(source.Value, cancellationToken);
+
+    /// <summary>Reads an original opened by <see cref="OpenAsync"/>, unless it is over the byte limit.</summary>
+    /// <returns>Its bytes; null when it is too large (not a byte read: <see cref="DownloadAsync"/> refuses it from its length).</returns>
+    public async Task<ArraySegment<byte>?> ReadOpenedAsync(StoredObject opened, CancellationToken cancellationToken)
+    {
+        if (opened.Info.Length > limits.MaxSourceBytes)
+        {
+            return null;
+        }
+
+        using var buffer = await ReadAllAsync(opened, cancellationToken).ConfigureAwait(false);
+        metrics.OriginalRead(buffer.Length);
+        return new ArraySegment<byte>(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+
     /// <summary>Downloads an original whose <paramref name="head"/> and <paramref name="record"/> are already known.</summary>
+    /// <param name="read">Its bytes, when the caller has already read them with <paramref name="head"/> (<see cref="ReadOpenedAsync"/>): not fetched again.</param>
     /// <returns>The bytes and the ETag of the version read.</returns>
-    public async Task<(MemoryStream Bytes, string ETag)> DownloadAsync(SourceKey source, ObjectInfo head, SourceRecord? record, CancellationToken cancellationToken)
+    public async Task<(MemoryStream Bytes, string ETag)> DownloadAsync(SourceKey source, ObjectInfo head, SourceRecord? record, CancellationToken cancellationToken, ArraySegment<byte>? read = null)
     {
         Rejections.ThrowIfRecorded(record, head);
         if (head.Length > limits.MaxSourceBytes)
@@ -27,6 +50,12 @@ public sealed class Originals(ObjectStores stores, Rejections rejections, Proces
             var tooLarge = new SourceTooLargeException(head.Length, limits.MaxSourceBytes);
             await rejections.RecordAsync(source, head.ETag, tooLarge, cancellationToken).ConfigureAwait(false);
             throw tooLarge;
+        }
+
+        if (read is { Array: { } array } bytes)
+        {
+            // A view of its own for every render that uses the bytes: none disposes or moves another's.
+            return (new MemoryStream(array, bytes.Offset, bytes.Count, writable: false, publiclyVisible: true), head.ETag);
         }
 
         await using var original = await stores.Source.GetAsync(source.Value, cancellationToken).ConfigureAwait(false)
@@ -45,11 +74,16 @@ public sealed class Originals(ObjectStores stores, Rejections rejections, Proces
     /// <summary>Reads a stored object into a buffer the pipeline can use without another copy.</summary>
     public static async Task<MemoryStream> ReadAllAsync(StoredObject stored, CancellationToken cancellationToken)
     {
-        var buffer = new MemoryStream(new byte[checked((int)stored.Info.Length)], 0, (int)stored.Info.Length, writable: true, publiclyVisible: true);
-        buffer.SetLength(0);
-        await stored.Content.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
-        buffer.Position = 0;
-        return buffer;
+        // Straight into the buffer of the stored length: a multi-megabyte original is copied once, not
+        // through CopyToAsync's intermediate buffer as well, and not zeroed first (only what is read is used).
+        var bytes = GC.AllocateUninitializedArray<byte>(checked((int)stored.Info.Length));
+        var read = await stored.Content.ReadAtLeastAsync(bytes, bytes.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+        if (read == bytes.Length && await stored.Content.ReadAsync(new byte[1], cancellationToken).ConfigureAwait(false) != 0)
+        {
+            throw new InvalidDataException($"'{stored.Info.Key}' holds more than the {bytes.Length} bytes its metadata says.");
+        }
+
+        return new MemoryStream(bytes, 0, read, writable: false, publiclyVisible: true);
     }
 
     private static string ExistsCacheKey(SourceKey source) => "exists:" + source.Value;

@@ -65,8 +65,10 @@ public sealed partial class RenditionService(
     }
 
     /// <summary>Makes sure the default rendition exists; does nothing when it already does. Used by repeated upload events.</summary>
+    /// <param name="original">The original, as the caller has just opened it (<see cref="Originals.OpenAsync"/>); the caller disposes it.</param>
+    /// <param name="record">Its record, as the caller has just read it.</param>
     /// <returns>True when this call made it.</returns>
-    public async Task<bool> EnsureDefaultAsync(SourceKey source, CancellationToken cancellationToken)
+    public async Task<bool> EnsureDefaultAsync(SourceKey source, StoredObject original, SourceRecord? record, CancellationToken cancellationToken)
     {
         var key = await DefaultKeyAsync(source, cancellationToken).ConfigureAwait(false);
         if (await stores.Destination.HeadAsync(key.Value, cancellationToken).ConfigureAwait(false) is not null)
@@ -74,7 +76,7 @@ public sealed partial class RenditionService(
             return false;
         }
 
-        await GenerateOnceAsync(key, head: null, cancellationToken).ConfigureAwait(false);
+        await GenerateOnceAsync(key, original.Info, cancellationToken, await ReadAsync(original, record, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
         return true;
     }
 
@@ -82,13 +84,19 @@ public sealed partial class RenditionService(
     /// What the service does when an original arrives: the default rendition, stored. Nothing else: the
     /// intermediate for other sizes is made by the first request for one.
     /// </summary>
-    /// <param name="head">The original's metadata, as the caller has just read it.</param>
+    /// <param name="original">The original, as the caller has just opened it (<see cref="Originals.OpenAsync"/>); the caller disposes it.</param>
+    /// <param name="record">Its record, as the caller has just read it (or null, when the caller has just deleted it).</param>
     /// <returns>What the original's header said.</returns>
-    public async Task<SourceFacts?> PrepareAsync(SourceKey source, ObjectInfo head, CancellationToken cancellationToken)
+    public async Task<SourceFacts?> PrepareAsync(SourceKey source, StoredObject original, SourceRecord? record, CancellationToken cancellationToken)
     {
-        var generated = await GenerateOnceAsync(await DefaultKeyAsync(source, cancellationToken).ConfigureAwait(false), head, cancellationToken).ConfigureAwait(false);
+        var key = await DefaultKeyAsync(source, cancellationToken).ConfigureAwait(false);
+        var generated = await GenerateOnceAsync(key, original.Info, cancellationToken, await ReadAsync(original, record, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
         return generated.Source is { } info ? SourceRecords.FactsOf(info) : null;
     }
+
+    // Read before the flight: a render joined by a request must not depend on a stream its caller disposes.
+    private async Task<KnownOriginal> ReadAsync(StoredObject original, SourceRecord? record, CancellationToken cancellationToken) =>
+        new(record, await originals.ReadOpenedAsync(original, cancellationToken).ConfigureAwait(false));
 
     /// <summary>Deletes every rendition of one original, and its record (none of another original whose key merely starts the same).</summary>
     public async Task<int> DeleteAllAsync(SourceKey source, CancellationToken cancellationToken)
@@ -156,17 +164,18 @@ public sealed partial class RenditionService(
         return request.Resolve(accepts, facts.HasAlpha, geometry.Pixels, delivery.Value.AutoAvifMaxPixels, settings);
     }
 
-    private Task<GeneratedRendition> GenerateOnceAsync(RenditionKey key, ObjectInfo? head, CancellationToken cancellationToken) =>
-        flights.RunAsync(key, token => GenerateAsync(key, head, token), cancellationToken);
+    /// <param name="known">What an upload event has already read (the record, the bytes), so the render does not read it again.</param>
+    private Task<GeneratedRendition> GenerateOnceAsync(RenditionKey key, ObjectInfo? head, CancellationToken cancellationToken, KnownOriginal? known = null) =>
+        flights.RunAsync(key, token => GenerateAsync(key, head, known, token), cancellationToken);
 
-    private async Task<GeneratedRendition> GenerateAsync(RenditionKey key, ObjectInfo? head, CancellationToken cancellationToken)
+    private async Task<GeneratedRendition> GenerateAsync(RenditionKey key, ObjectInfo? head, KnownOriginal? known, CancellationToken cancellationToken)
     {
         var isDefault = key.Spec with { Watermark = null } == DefaultSpec();
         var clock = Stopwatch.StartNew();
         head ??= await originals.HeadAsync(key.Source, cancellationToken).ConfigureAwait(false);
         await quota.EnforceAsync(key, isDefault, cancellationToken).ConfigureAwait(false);
         var heldRecord = isDefault ? null : intermediates.HeldRecord(key.Source, head);
-        var record = heldRecord ?? await records.ReadAsync(key.Source, cancellationToken).ConfigureAwait(false);
+        var record = known is not null ? known.Record : heldRecord ?? await records.ReadAsync(key.Source, cancellationToken).ConfigureAwait(false);
         Rejections.ThrowIfRecorded(record, head);
         var watermark = await watermarks.FingerprintForAsync(key.Source, cancellationToken).ConfigureAwait(false);
         var swept = await sweep.SweepAsync(key.Source, record, head, watermark, cancellationToken).ConfigureAwait(false);
@@ -184,7 +193,7 @@ public sealed partial class RenditionService(
         if (isDefault)
         {
             // The default rendition never makes an intermediate, so an original only shown at its default size costs one decode.
-            var (bytes, version) = await originals.DownloadAsync(key.Source, head, record, cancellationToken).ConfigureAwait(false);
+            var (bytes, version) = await originals.DownloadAsync(key.Source, head, record, cancellationToken, known?.Bytes).ConfigureAwait(false);
             fetched = clock.Elapsed;
             using (bytes)
             {
@@ -313,6 +322,9 @@ public sealed partial class RenditionService(
         cache.Set(FactsCacheKey(source), facts, new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = TimeSpan.FromHours(1) });
         return facts;
     }
+
+    /// <summary>What an upload event read of an original before its render: its record, and its bytes (null when over the byte limit).</summary>
+    private sealed record KnownOriginal(SourceRecord? Record, ArraySegment<byte>? Bytes);
 
     private static string FactsCacheKey(SourceKey source) => "facts:" + source.Value;
 

@@ -187,7 +187,7 @@ public sealed class S3StorageTests(S3Fixture fixture)
     }
 
     [Fact]
-    public async Task Oversize_original_that_got_into_the_bucket_is_refused_after_a_head()
+    public async Task Oversize_original_that_got_into_the_bucket_is_refused_from_its_length_without_a_byte_read()
     {
         var environment = await fixture.CreateEnvironmentAsync();
         using var app = environment.CreateApp(new Dictionary<string, string?> { ["Limits:MaxSourceBytes"] = "100000" });
