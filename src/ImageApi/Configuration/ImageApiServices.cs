@@ -17,8 +17,8 @@ public static class ImageApiServices
     public static IServiceCollection AddImageApi(this IServiceCollection services)
     {
         services.AddSingleton<OptionsValidators>();
-        AddValidated<StorageOptions>(services, StorageOptions.Section);
-        AddValidated<UploadOptions>(services, UploadOptions.Section)
+        AddValidated<StorageOptions>(services).BindConfiguration(StorageOptions.Section);
+        AddValidated<UploadOptions>(services).BindConfiguration(UploadOptions.Section)
             .PostConfigure(o =>
             {
                 if (o.AllowedContentTypes.Count == 0)
@@ -26,9 +26,9 @@ public static class ImageApiServices
                     o.AllowedContentTypes = [.. UploadOptions.DefaultContentTypes];
                 }
             });
-        AddValidated<DeliveryOptions>(services, DeliveryOptions.Section);
-        AddValidated<EventsOptions>(services, EventsOptions.Section);
-        AddValidated<RenditionDefaults>(services, OptionsValidators.RenditionsSection)
+        AddValidated<DeliveryOptions>(services).BindConfiguration(DeliveryOptions.Section);
+        AddValidated<EventsOptions>(services).BindConfiguration(EventsOptions.Section);
+        AddValidated<RenditionDefaults>(services).BindConfiguration(OptionsValidators.RenditionsSection)
             .PostConfigure<IConfiguration>((o, config) =>
             {
                 // One value in the comma form too ("320,640"): what a deployment template can set.
@@ -41,12 +41,12 @@ public static class ImageApiServices
                     o.AllowedFormats = [.. formats.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)];
                 }
             });
-        AddValidated<ProcessingLimits>(services, OptionsValidators.LimitsSection);
-        AddValidated<ServiceLimitsOptions>(services, OptionsValidators.LimitsSection);
-        AddValidated<SigningOptions>(services, SigningOptions.Section);
-        AddValidated<RateLimitOptions>(services, RateLimitOptions.Section);
-        AddValidated<TelemetryOptions>(services, TelemetryOptions.Section);
-        AddValidated<WatermarkOptions>(services, WatermarkOptions.Section)
+        AddValidated<ProcessingLimits>(services).BindConfiguration(OptionsValidators.LimitsSection);
+        AddValidated<ServiceLimitsOptions>(services).BindConfiguration(OptionsValidators.LimitsSection);
+        AddValidated<SigningOptions>(services).BindConfiguration(SigningOptions.Section);
+        AddValidated<RateLimitOptions>(services).BindConfiguration(RateLimitOptions.Section);
+        AddValidated<TelemetryOptions>(services).BindConfiguration(TelemetryOptions.Section);
+        AddValidated<WatermarkOptions>(services).BindConfiguration(WatermarkOptions.Section)
             .PostConfigure<IConfiguration>((o, config) =>
             {
                 if (config.GetSection(WatermarkOptions.Section)[nameof(o.KeyPrefixes)] is { Length: > 0 } prefixes)
@@ -91,6 +91,9 @@ public static class ImageApiServices
             }
         });
 
+        // Types it does not list still fall back to reflection.
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJson.Default));
+
         // Binding failures (malformed JSON) become exceptions, so they get our problem type and a detail.
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddExceptionHandler<ProblemExceptionHandler>();
@@ -99,7 +102,7 @@ public static class ImageApiServices
         services.AddImageApiRateLimiting();
         services.AddSingleton<SignaturePolicy>();
 
-        AddValidated<PipelineOptions>(services, OptionsValidators.PipelineSection);
+        AddValidated<PipelineOptions>(services).BindConfiguration(OptionsValidators.PipelineSection);
         services.AddSingleton(sp => new DecodeBudget(Get<ProcessingLimits>(sp)));
         services.AddSingleton(sp => Get<ProcessingLimits>(sp));
         services.AddSingleton(sp => new ImagePipeline(Get<ProcessingLimits>(sp), Get<RenditionDefaults>(sp), Get<PipelineOptions>(sp), sp.GetRequiredService<DecodeBudget>()));
@@ -132,11 +135,13 @@ public static class ImageApiServices
         return services;
     }
 
-    private static OptionsBuilder<T> AddValidated<T>(IServiceCollection services, string section)
+    // Bound at each call, with its type spelled out: the configuration binding generator writes the
+    // binding code for those calls at compile time (a generic call would be bound by reflection).
+    private static OptionsBuilder<T> AddValidated<T>(IServiceCollection services)
         where T : class
     {
         services.AddSingleton<IValidateOptions<T>>(sp => (IValidateOptions<T>)(object)sp.GetRequiredService<OptionsValidators>());
-        return services.AddOptions<T>().BindConfiguration(section).ValidateOnStart();
+        return services.AddOptions<T>().ValidateOnStart();
     }
 
     // An item that is not a number becomes 0, which validation refuses naming the setting.
