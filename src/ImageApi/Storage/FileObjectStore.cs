@@ -63,8 +63,9 @@ public sealed class FileObjectStore : IObjectStore
             try
             {
                 // Synchronous reads: on Linux "asynchronous" file IO is a thread-pool hop per read, slower
-                // for the small files renditions are.
-                handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, FileOptions.SequentialScan);
+                // for the small files renditions are. No SequentialScan: its fadvise was a syscall per
+                // served rendition for a file read in one go (the kernel reads ahead for streamed ones anyway).
+                handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete);
             }
             catch (UnauthorizedAccessException) when (Directory.Exists(path))
             {
