@@ -40,4 +40,24 @@ public sealed class FileObjectStoreTests : IDisposable
         Assert.Null(await _store.GetAsync("processed/a", default));
         Assert.Null(await _store.GetAsync("processed/a/c.webp", default));
     }
+
+    [Fact]
+    public async Task Metadata_another_process_gives_an_object_is_read_once_it_looks_again()
+    {
+        // Two stores on one root stand for two processes: this one has seen no metadata folder yet.
+        var other = new FileObjectStore("test", Path.Combine(_root, "data"), Path.Combine(_root, "staging"));
+        await _store.PutAsync("uploads/a.jpg", new MemoryStream([1, 2, 3]), "image/jpeg", PutMode.Overwrite, default);
+        Assert.Empty((await _store.HeadAsync("uploads/a.jpg", default))!.Metadata);
+
+        await other.ReplaceMetadataAsync("uploads/a.jpg", new Dictionary<string, string> { ["focal-point"] = "0.5,0.5" }, default);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while ((await _store.HeadAsync("uploads/a.jpg", default))!.Metadata.Count == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Equal("0.5,0.5", (await _store.HeadAsync("uploads/a.jpg", default))!.Metadata["focal-point"]);
+        await using var stored = await _store.GetAsync("uploads/a.jpg", default);
+        Assert.Equal("0.5,0.5", stored!.Info.Metadata["focal-point"]);
+    }
 }

@@ -42,6 +42,19 @@ public sealed class TransformParser(RenditionDefaults defaults, TransformPresets
     public ParsedTransform Parse(IEnumerable<KeyValuePair<string, string?>> parameters)
     {
         var given = parameters as IReadOnlyCollection<KeyValuePair<string, string?>> ?? parameters.ToList();
+        if (given.Count == 0)
+        {
+            // The default rendition, asked for without parameters more than any other: the same answer each time.
+            return _withoutParameters ??= Parse(given);
+        }
+
+        return Parse(given);
+    }
+
+    private ParsedTransform? _withoutParameters;
+
+    private ParsedTransform Parse(IReadOnlyCollection<KeyValuePair<string, string?>> given)
+    {
         if (given.Count > MaxParameters)
         {
             throw new TransformRequestException([new ParameterError("query", $"The query has {given.Count} parameters; a transform request has at most {MaxParameters}.", TransformParameters.AllowedNames)]);

@@ -17,8 +17,8 @@ public static class ImageApiServices
 {
     public static IServiceCollection AddImageApi(this IServiceCollection services)
     {
-        AddValidated<StorageOptions, StorageOptionsValidator>(services, StorageOptions.Section);
-        AddValidated<UploadOptions, UploadOptionsValidator>(services, UploadOptions.Section)
+        AddValidated<StorageOptions, StorageOptionsValidator>(services).BindConfiguration(StorageOptions.Section);
+        AddValidated<UploadOptions, UploadOptionsValidator>(services).BindConfiguration(UploadOptions.Section)
             .PostConfigure(o =>
             {
                 if (o.AllowedContentTypes.Count == 0)
@@ -26,9 +26,9 @@ public static class ImageApiServices
                     o.AllowedContentTypes = [.. UploadOptions.DefaultContentTypes];
                 }
             });
-        AddValidated<DeliveryOptions, DeliveryOptionsValidator>(services, DeliveryOptions.Section);
-        AddValidated<EventsOptions, EventsOptionsValidator>(services, EventsOptions.Section);
-        AddValidated<RenditionDefaults, RenditionDefaultsValidator>(services, RenditionDefaultsValidator.Section)
+        AddValidated<DeliveryOptions, DeliveryOptionsValidator>(services).BindConfiguration(DeliveryOptions.Section);
+        AddValidated<EventsOptions, EventsOptionsValidator>(services).BindConfiguration(EventsOptions.Section);
+        AddValidated<RenditionDefaults, RenditionDefaultsValidator>(services).BindConfiguration(RenditionDefaultsValidator.Section)
             .PostConfigure<IConfiguration>((o, config) =>
             {
                 // One value in the comma form too ("320,640"): what a deployment template can set.
@@ -41,12 +41,12 @@ public static class ImageApiServices
                     o.AllowedFormats = [.. formats.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)];
                 }
             });
-        AddValidated<ProcessingLimits, ProcessingLimitsValidator>(services, ProcessingLimitsValidator.Section);
-        AddValidated<ServiceLimitsOptions, ServiceLimitsOptionsValidator>(services, ProcessingLimitsValidator.Section);
-        AddValidated<SigningOptions, SigningOptionsValidator>(services, SigningOptions.Section);
-        AddValidated<RateLimitOptions, RateLimitOptionsValidator>(services, RateLimitOptions.Section);
-        AddValidated<TelemetryOptions, TelemetryOptionsValidator>(services, TelemetryOptions.Section);
-        AddValidated<WatermarkOptions, WatermarkOptionsValidator>(services, WatermarkOptions.Section)
+        AddValidated<ProcessingLimits, ProcessingLimitsValidator>(services).BindConfiguration(ProcessingLimitsValidator.Section);
+        AddValidated<ServiceLimitsOptions, ServiceLimitsOptionsValidator>(services).BindConfiguration(ProcessingLimitsValidator.Section);
+        AddValidated<SigningOptions, SigningOptionsValidator>(services).BindConfiguration(SigningOptions.Section);
+        AddValidated<RateLimitOptions, RateLimitOptionsValidator>(services).BindConfiguration(RateLimitOptions.Section);
+        AddValidated<TelemetryOptions, TelemetryOptionsValidator>(services).BindConfiguration(TelemetryOptions.Section);
+        AddValidated<WatermarkOptions, WatermarkOptionsValidator>(services).BindConfiguration(WatermarkOptions.Section)
             .PostConfigure<IConfiguration>((o, config) =>
             {
                 if (config.GetSection(WatermarkOptions.Section)[nameof(o.KeyPrefixes)] is { Length: > 0 } prefixes)
@@ -91,6 +91,9 @@ public static class ImageApiServices
             }
         });
 
+        // Types it does not list still fall back to reflection.
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJson.Default));
+
         // Binding failures (malformed JSON) become exceptions, so they get our problem type and a detail.
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddExceptionHandler<ProblemExceptionHandler>();
@@ -99,7 +102,7 @@ public static class ImageApiServices
         services.AddImageApiRateLimiting();
         services.AddSingleton<SignaturePolicy>();
 
-        AddValidated<PipelineOptions, PipelineOptionsValidator>(services, PipelineOptionsValidator.Section);
+        AddValidated<PipelineOptions, PipelineOptionsValidator>(services).BindConfiguration(PipelineOptionsValidator.Section);
         services.AddSingleton(sp => new DecodeBudget(Get<ProcessingLimits>(sp)));
         services.AddSingleton(sp => Get<ProcessingLimits>(sp));
         services.AddSingleton(sp => new ImagePipeline(Get<ProcessingLimits>(sp), Get<RenditionDefaults>(sp), Get<PipelineOptions>(sp), sp.GetRequiredService<DecodeBudget>()));
@@ -132,12 +135,14 @@ public static class ImageApiServices
         return services;
     }
 
-    private static OptionsBuilder<T> AddValidated<T, TValidator>(IServiceCollection services, string section)
+    // Bound at each call, with its type spelled out: the configuration binding generator writes the
+    // binding code for those calls at compile time (a generic call would be bound by reflection).
+    private static OptionsBuilder<T> AddValidated<T, TValidator>(IServiceCollection services)
         where T : class
         where TValidator : class, IValidateOptions<T>
     {
         services.AddSingleton<IValidateOptions<T>, TValidator>();
-        return services.AddOptions<T>().BindConfiguration(section).ValidateOnStart();
+        return services.AddOptions<T>().ValidateOnStart();
     }
 
     // An item that is not a number becomes 0, which validation refuses naming the setting.

@@ -66,7 +66,7 @@ public static class ImageEndpoints
             throw new SourceNotFoundException(source.Value);
         }
 
-        var transform = parser.Parse(request.Query.SelectMany(
+        var transform = parser.Parse(request.Query.Count == 0 ? [] : request.Query.SelectMany(
             pair => pair.Value.Count == 0 ? [new KeyValuePair<string, string?>(pair.Key, null)] : pair.Value.Select(v => new KeyValuePair<string, string?>(pair.Key, v))));
         signatures.Demand(source, transform);
         presetsOnly.Demand(source, transform);

@@ -20,6 +20,8 @@ internal static class UploadAuthentication
     public const string ApiKeyScheme = "ApiKey";
     public const string ApiKeyHeader = "X-Api-Key";
 
+    internal const string DataProtectionHostedService = "Microsoft.AspNetCore.DataProtection.Internal.DataProtectionHostedService";
+
     public static IServiceCollection AddUploadAuthentication(this IServiceCollection services)
     {
         // Both schemes always exist; Uploads:* decides at run time which can succeed. A scheme with
@@ -27,6 +29,15 @@ internal static class UploadAuthentication
         services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, ApiKeyHandler>(ApiKeyScheme, null)
             .AddJwtBearer();
+
+        // AddAuthentication brings data protection and its hosted service, which reads (or, on a fresh
+        // Lambda instance, creates and writes) the key ring at start-up: about 30 ms of every cold start.
+        // Nothing here protects data (API keys and bearer tokens need no keys); should something ever
+        // ask for it, the key ring is read on that first use instead.
+        if (services.FirstOrDefault(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType?.FullName == DataProtectionHostedService) is { } preload)
+        {
+            services.Remove(preload);
+        }
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<IOptions<UploadOptions>>((options, uploads) =>
         {
             var jwt = uploads.Value.Jwt;

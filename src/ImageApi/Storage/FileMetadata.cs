@@ -9,16 +9,34 @@ internal sealed class FileMetadata(string root, string staging)
     /// <summary>Whether the side-file folder may exist; once it does, it is never assumed gone.</summary>
     private volatile bool _mayHaveMetadata;
 
+    /// <summary>When (<see cref="Environment.TickCount64"/>) the folder was last found missing.</summary>
+    private long _missingSince = long.MinValue / 2;
+
+    // This store's own writes set _mayHaveMetadata at once; a folder made by another process on the
+    // same root is seen within this long. Looking on every read was a stat per served rendition.
+    private const long MissingFolderRecheckMilliseconds = 1000;
+
     // The key has passed FileObjectStore.PathOf's checks before any of these run, so it stays inside the metadata root too.
     private string PathOf(string key) => Path.Combine(root, key.Replace('/', Path.DirectorySeparatorChar) + ".json");
 
     public IReadOnlyDictionary<string, string> Read(string key)
     {
         // Most objects have no side file (renditions never do), and every served rendition is read here:
-        // no syscall and no exception for them, as long as no object of this store was ever given metadata.
-        if (!_mayHaveMetadata && !Directory.Exists(root))
+        // no syscall and no exception for them (but a look for the folder once a second), as long as no
+        // object of this store was ever given metadata.
+        if (!_mayHaveMetadata)
         {
-            return ObjectInfo.NoMetadata;
+            var now = Environment.TickCount64;
+            if (now - Volatile.Read(ref _missingSince) < MissingFolderRecheckMilliseconds)
+            {
+                return ObjectInfo.NoMetadata;
+            }
+
+            if (!Directory.Exists(root))
+            {
+                Volatile.Write(ref _missingSince, now);
+                return ObjectInfo.NoMetadata;
+            }
         }
 
         _mayHaveMetadata = true;

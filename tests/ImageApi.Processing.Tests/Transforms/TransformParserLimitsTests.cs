@@ -50,5 +50,17 @@ public class TransformParserLimitsTests
         Assert.Equal("query", Assert.Single(refused.Errors).Parameter);
         Assert.Equal(TransformParameters.AllowedNames, refused.Errors[0].Allowed);
     }
-}
 
+    [Fact]
+    public void No_parameters_is_the_default_rendition_every_time_whatever_was_parsed_between()
+    {
+        var parser = new TransformParser(new RenditionDefaults { Width = 640, Height = 480 });
+        var first = parser.Parse([]);
+        parser.Parse(Query(("w", "100"), ("fit", "cover"), ("format", "png")));
+        var again = parser.Parse(Enumerable.Empty<KeyValuePair<string, string?>>());
+        Assert.Equal(first, again);
+        Assert.Equal((640, 480, FitMode.Inside), (again.Request.Width, again.Request.Height, again.Request.Fit));
+        Assert.Null(again.Signature);
+        Assert.Empty(again.Given);
+    }
+}

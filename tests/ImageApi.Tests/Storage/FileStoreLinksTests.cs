@@ -81,4 +81,54 @@ public sealed class FileStoreLinksTests : IDisposable
             Directory.Delete(root, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task Reads_through_a_linked_folder_or_file_outside_the_root_are_refused()
+    {
+        var root = Directory.CreateTempSubdirectory("imageapi-store-").FullName;
+        try
+        {
+            File.WriteAllBytes(Path.Combine(_outside, "secret.jpg"), [1, 2, 3]);
+            var store = new FileObjectStore("source", Path.Combine(root, "source"), Path.Combine(root, "staging"));
+            Directory.CreateSymbolicLink(Path.Combine(root, "source", "out"), _outside);
+            File.CreateSymbolicLink(Path.Combine(root, "source", "secret.jpg"), Path.Combine(_outside, "secret.jpg"));
+            await Assert.ThrowsAsync<InvalidKeyException>(() => store.GetAsync("out/secret.jpg", CancellationToken.None));
+            await Assert.ThrowsAsync<InvalidKeyException>(() => store.GetAsync("secret.jpg", CancellationToken.None));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Reads_through_links_inside_the_root_and_under_a_linked_root_work()
+    {
+        // The root's own path goes through a link (as /tmp or a mounted volume may): what it holds is inside.
+        var real = Directory.CreateTempSubdirectory("imageapi-store-").FullName;
+        var linked = real + "-link";
+        Directory.CreateSymbolicLink(linked, real);
+        try
+        {
+            var store = new FileObjectStore("source", Path.Combine(linked, "source"), Path.Combine(linked, "staging"));
+            using (var body = new MemoryStream([1, 2, 3]))
+            {
+                await store.PutAsync("a/real.jpg", body, "image/jpeg", PutMode.Overwrite, CancellationToken.None);
+            }
+
+            Directory.CreateSymbolicLink(Path.Combine(linked, "source", "b"), Path.Combine(linked, "source", "a"));
+            File.CreateSymbolicLink(Path.Combine(real, "source", "a", "alias.jpg"), Path.Combine(real, "source", "a", "real.jpg"));
+            foreach (var key in new[] { "a/real.jpg", "b/real.jpg", "a/alias.jpg" })
+            {
+                await using var stored = await store.GetAsync(key, CancellationToken.None);
+                Assert.NotNull(stored);
+                Assert.Equal(3, stored.Info.Length);
+            }
+        }
+        finally
+        {
+            Directory.Delete(linked);
+            Directory.Delete(real, recursive: true);
+        }
+    }
 }
