@@ -5,6 +5,7 @@ the same moto. bench/run.py calls measure() and section(); alone:
 
     python3 bench/http/run_http.py            # writes bench/results/http.json and prints the section
     BENCH_HTTP_QUICK=1 python3 bench/http/run_http.py   # one repetition, three photos: for development
+    BENCH_HTTP_QUICK=1 BENCH_HTTP_PHOTOS=13 ...          # one repetition, all photos
 """
 import http.client, json, os, shutil, signal, statistics, subprocess, sys, tempfile, threading, time, urllib.parse
 from concurrent.futures import ThreadPoolExecutor
@@ -437,7 +438,7 @@ def median_run(runs):
 def measure(app=None):
     """Runs the HTTP benchmark; returns what section() reports (also saved as bench/results/http.json)."""
     names = sorted(p.name for p in base.CORPUS.iterdir() if p.suffix in CONTENT_TYPES)
-    chosen = names[:3] if QUICK else names
+    chosen = names[:int(os.environ.get("BENCH_HTTP_PHOTOS", "3"))] if QUICK else names  # BENCH_HTTP_PHOTOS: development only
     # Warm-up on other keys (the JIT, connection pools, moto's buckets): the smallest photos, WARM_PASSES times
     # on fresh keys. One pass left .NET's tiered JIT recompiling hot code (with profiling, then optimised)
     # through the first repetition: a third of the service's CPU in the upload scenario was the JIT's thread.

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using NetVips;
 
 namespace ImageApi.Processing.Engine;
@@ -10,6 +11,8 @@ namespace ImageApi.Processing.Engine;
 /// </summary>
 public static class VipsEngine
 {
+    private const int MallocArenaMax = -8; // M_ARENA_MAX in glibc's malloc.h
+
     /// <summary>The libvips loader classes allowed to run; each has a buffer, file and source subclass.</summary>
     public static IReadOnlyList<string> AllowedLoaders { get; } =
         ["VipsForeignLoadJpeg", "VipsForeignLoadPng", "VipsForeignLoadWebp", "VipsForeignLoadNsgif"];
@@ -30,6 +33,7 @@ public static class VipsEngine
         {
             if (!_initialized)
             {
+                LimitMallocArenas();
                 if (!ModuleInitializer.VipsInitialized)
                 {
                     throw new InvalidOperationException("libvips could not be loaded: " + ModuleInitializer.Exception?.Message, ModuleInitializer.Exception);
@@ -51,4 +55,33 @@ public static class VipsEngine
             NetVips.NetVips.Concurrency = threadsPerOperation;
         }
     }
+
+    /// <summary>
+    /// glibc gives threads that meet on the heap arenas of their own (up to eight per core) and seldom
+    /// hands their free memory back: with libvips' threads allocating multi-megabyte buffers, the
+    /// process holds far more than it uses (sharp limits its own concurrency under glibc for the same
+    /// reason). Two arenas, as <c>MALLOC_ARENA_MAX=2</c> would set, unless the environment says otherwise.
+    /// </summary>
+    private static void LimitMallocArenas()
+    {
+        if (!OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable("MALLOC_ARENA_MAX") is not null)
+        {
+            return;
+        }
+
+        try
+        {
+            _ = MallOpt(MallocArenaMax, 2);
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
+        {
+            // Not glibc (musl has its own allocator): nothing to limit.
+        }
+    }
+
+    // DllImport, not LibraryImport: two ints need no marshalling code, and LibraryImport would need unsafe blocks.
+#pragma warning disable SYSLIB1054, CA5392
+    [DllImport("libc", EntryPoint = "mallopt")]
+    private static extern int MallOpt(int parameter, int value);
+#pragma warning restore SYSLIB1054, CA5392
 }
