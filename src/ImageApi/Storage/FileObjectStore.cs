@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using ImageApi.Processing.Naming;
 using Microsoft.Win32.SafeHandles;
 
 namespace ImageApi.Storage;
@@ -8,15 +7,15 @@ namespace ImageApi.Storage;
 /// <summary>
 /// An <see cref="IObjectStore"/> over a folder, for the embedded mode. Writes go to a staging folder
 /// beside the data and are renamed into place, so a reader never sees half a file and a failed write
-/// leaves nothing behind. No key, however hostile, resolves outside <see cref="Root"/>. An object's
+/// leaves nothing behind. No key, however hostile, resolves outside <see cref="Root"/> (<see cref="FileStorePaths"/>). An object's
 /// user metadata (S3's <c>x-amz-meta-*</c>) is a JSON file at the same key in a folder beside the
 /// root (<c>source.metadata/</c>), so it is never listed as an object of its own.
 /// </summary>
 public sealed class FileObjectStore : IObjectStore
 {
     private readonly string _staging;
-    private readonly string _realRoot;
     private readonly FileMetadata _metadata;
+    private readonly FileStorePaths _paths;
 
     public FileObjectStore(string name, string root, string staging)
     {
@@ -26,16 +25,8 @@ public sealed class FileObjectStore : IObjectStore
         Directory.CreateDirectory(Root);
         Directory.CreateDirectory(_staging);
         _metadata = new FileMetadata(Path.TrimEndingDirectorySeparator(Root) + ".metadata" + Path.DirectorySeparatorChar, _staging);
-        var real = new DirectoryInfo(Root).ResolveLinkTarget(returnFinalTarget: true)?.FullName;
-        _realRoot = real is null ? Root : Path.TrimEndingDirectorySeparator(real) + Path.DirectorySeparatorChar;
-        _resolvedRoot = CanNameOpenFiles ? Path.TrimEndingDirectorySeparator(Resolve(Root)) + Path.DirectorySeparatorChar : _realRoot;
+        _paths = new FileStorePaths(Root);
     }
-
-    /// <summary>Linux names each open file by its resolved path (every link on the way followed) under /proc/self/fd.</summary>
-    private static readonly bool CanNameOpenFiles = OperatingSystem.IsLinux() && Directory.Exists("/proc/self/fd");
-
-    /// <summary>The root with every link on its way resolved, as /proc/self/fd names the files under it.</summary>
-    private readonly string _resolvedRoot;
 
     public string Name { get; }
 
@@ -47,7 +38,7 @@ public sealed class FileObjectStore : IObjectStore
 
     public Task<ObjectInfo?> HeadAsync(string key, CancellationToken cancellationToken)
     {
-        var path = PathOf(key);
+        var path = _paths.PathOf(key);
         return Task.FromResult(Guard(() => File.Exists(path) ? Describe(key, new FileInfo(path)) with { Metadata = _metadata.Read(key) } : null));
     }
 
@@ -56,7 +47,7 @@ public sealed class FileObjectStore : IObjectStore
         // Where open files can be named, the links are checked on the file opened (one readlink, and
         // nothing can swap a link between the check and the open) instead of one readlink per segment
         // of the key before it: this runs on every served rendition.
-        var path = CanNameOpenFiles ? LexicalPathOf(key) : PathOf(key);
+        var path = FileStorePaths.CanNameOpenFiles ? _paths.LexicalPathOf(key) : _paths.PathOf(key);
         return Task.FromResult(Guard(() =>
         {
             SafeFileHandle handle;
@@ -73,9 +64,9 @@ public sealed class FileObjectStore : IObjectStore
                 return null;
             }
 
-            if (CanNameOpenFiles)
+            if (FileStorePaths.CanNameOpenFiles)
             {
-                RefuseOpenedOutside(key, path, handle);
+                _paths.RefuseOpenedOutside(key, path, handle);
             }
 
             // Describe the handle we opened, not the path: a rename may have replaced the file since.
@@ -104,7 +95,7 @@ public sealed class FileObjectStore : IObjectStore
 
     public async Task<ObjectInfo> PutAsync(string key, Stream content, string contentType, PutMode mode, CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? metadata = null)
     {
-        var path = PathOf(key);
+        var path = _paths.PathOf(key);
         var temporary = Path.Combine(_staging, Guid.NewGuid().ToString("N"));
         try
         {
@@ -146,7 +137,7 @@ public sealed class FileObjectStore : IObjectStore
 
     public Task<ObjectInfo?> ReplaceMetadataAsync(string key, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken)
     {
-        var path = PathOf(key);
+        var path = _paths.PathOf(key);
         return Task.FromResult(Guard(() =>
         {
             if (!File.Exists(path))
@@ -161,7 +152,7 @@ public sealed class FileObjectStore : IObjectStore
 
     public Task DeleteAsync(string key, CancellationToken cancellationToken)
     {
-        var path = PathOf(key);
+        var path = _paths.PathOf(key);
         Guard(() =>
         {
             File.Delete(path);
@@ -174,7 +165,7 @@ public sealed class FileObjectStore : IObjectStore
     public async IAsyncEnumerable<string> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var slash = prefix.LastIndexOf('/');
-        var directory = slash < 0 ? Root : PathOf(prefix[..slash]);
+        var directory = slash < 0 ? Root : _paths.PathOf(prefix[..slash]);
         if (!Directory.Exists(directory))
         {
             yield break;
@@ -191,113 +182,6 @@ public sealed class FileObjectStore : IObjectStore
         }
 
         await Task.CompletedTask.ConfigureAwait(false);
-    }
-
-    /// <exception cref="InvalidKeyException">The key breaks the key rules or would leave the root.</exception>
-    private string PathOf(string key)
-    {
-        var path = LexicalPathOf(key);
-        RefuseLinksOut(key, path);
-        return path;
-    }
-
-    /// <summary>The key's path, checked as a string only: symbolic links on the way are not looked at.</summary>
-    /// <exception cref="InvalidKeyException">The key breaks the key rules or would leave the root.</exception>
-    private string LexicalPathOf(string key)
-    {
-        if (ObjectKeyRules.Validate(key) is { } reason)
-        {
-            throw new InvalidKeyException(key, reason);
-        }
-
-        // Belt and braces: the rules already exclude '..', '\' and absolute keys.
-        var path = Path.GetFullPath(Path.Combine(Root, key.Replace('/', Path.DirectorySeparatorChar)));
-        if (!path.StartsWith(Root, StringComparison.Ordinal))
-        {
-            throw new InvalidKeyException(key, "The key resolves outside the store.");
-        }
-
-        return path;
-    }
-
-    /// <summary>The file just opened must be inside the store, wherever the links on its way led.</summary>
-    /// <exception cref="InvalidKeyException">It is not (the handle is closed).</exception>
-    private void RefuseOpenedOutside(string key, string path, SafeFileHandle handle)
-    {
-        var opened = new FileInfo("/proc/self/fd/" + handle.DangerousGetHandle().ToString(CultureInfo.InvariantCulture)).LinkTarget;
-        if (opened is null)
-        {
-            // Unnamed after all: the check of every segment, as on other systems.
-            try
-            {
-                RefuseLinksOut(key, path);
-                return;
-            }
-            catch
-            {
-                handle.Dispose();
-                throw;
-            }
-        }
-
-        if (opened.StartsWith(_resolvedRoot, StringComparison.Ordinal) || opened.StartsWith(Root, StringComparison.Ordinal))
-        {
-            return;
-        }
-
-        handle.Dispose();
-        throw new InvalidKeyException(key, "The key resolves outside the store through a symbolic link.");
-    }
-
-    /// <summary>
-    /// A symbolic link on the way (a folder or the file itself) may only point inside the store. One
-    /// readlink per segment and nothing else: this runs on every served rendition (a stat per
-    /// segment as well cost a third of the cached path's requests per second).
-    /// </summary>
-    /// <exception cref="InvalidKeyException">One points outside.</exception>
-    private void RefuseLinksOut(string key, string path)
-    {
-        var at = Root.Length;
-        while (at <= path.Length)
-        {
-            var next = path.IndexOf(Path.DirectorySeparatorChar, at);
-            var partial = next < 0 ? path : path[..next];
-            FileSystemInfo entry = new FileInfo(partial);
-            if (entry.LinkTarget is not null)
-            {
-                var target = entry.ResolveLinkTarget(returnFinalTarget: true)?.FullName;
-                if (target is null || !IsInside(target))
-                {
-                    throw new InvalidKeyException(key, "The key resolves outside the store through a symbolic link.");
-                }
-            }
-
-            if (next < 0)
-            {
-                return;
-            }
-
-            at = next + 1;
-        }
-    }
-
-    /// <summary>The path with every symbolic link on its way resolved (the root's own ancestors included).</summary>
-    private static string Resolve(string path)
-    {
-        var resolved = Path.GetPathRoot(path)!;
-        foreach (var segment in path[resolved.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries))
-        {
-            var next = Path.Join(resolved, segment);
-            resolved = new DirectoryInfo(next).ResolveLinkTarget(returnFinalTarget: true) is { } target ? Resolve(target.FullName) : next;
-        }
-
-        return resolved;
-    }
-
-    private bool IsInside(string path)
-    {
-        var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(path)) + Path.DirectorySeparatorChar;
-        return full.StartsWith(Root, StringComparison.Ordinal) || full.StartsWith(_realRoot, StringComparison.Ordinal);
     }
 
     private static ObjectInfo Describe(string key, FileInfo file) => Describe(key, file.LastWriteTimeUtc, file.Length);
