@@ -116,6 +116,8 @@ public static class ImageApiServices
         services.AddSingleton<RenditionService>();
         services.AddSingleton<RenditionFlights>();
         services.AddSingleton<RenditionQuota>();
+        services.AddSingleton<RenditionFiles>();
+        services.AddSingleton<AutoFormat>();
         services.AddSingleton<Rejections>();
         services.AddSingleton<Originals>();
         services.AddSingleton<Intermediates>();

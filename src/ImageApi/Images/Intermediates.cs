@@ -28,8 +28,11 @@ public sealed partial class Intermediates(ObjectStores stores, SourceRecords rec
     /// <summary>The intermediate's name: a service file beside the renditions, never served.</summary>
     public static string KeyFor(SourceKey source, OutputFormat format) => RenditionKey.PrefixFor(source) + "_intermediate." + format.Extension;
 
-    /// <summary>The record an original's intermediate held in memory was made under: with it, a later size needs no storage call before its render.</summary>
-    public SourceRecord? HeldRecord(SourceKey source, ObjectInfo head) => held.Find(source, head.ETag)?.Record;
+    /// <summary>
+    /// The pixels of this version's intermediate when they are held in memory, and the record they were
+    /// made under: with it, a later size needs no storage call before its render.
+    /// </summary>
+    public (DecodedIntermediate Pixels, SourceRecord Record)? Held(SourceKey source, ObjectInfo head) => held.Find(source, head.ETag);
 
     /// <summary>Keeps a record that moved on (the watermark sweep) with the pixels held for it.</summary>
     public void Remember(SourceKey source, SourceRecord record) => held.Update(source, record);
@@ -42,10 +45,11 @@ public sealed partial class Intermediates(ObjectStores stores, SourceRecords rec
     /// fits inside it: from its pixels in memory, else from the stored file (decoded whole and kept in
     /// memory for the sizes that follow, unless <c>Limits:IntermediateCacheMegabytes</c> is 0).
     /// </summary>
+    /// <param name="heldPixels">What <see cref="Held"/> gave for this version, if anything.</param>
     /// <returns>The rendition and when its source was at hand, or null: render from the original.</returns>
-    public async Task<(RenderedImage Rendered, TimeSpan Fetched)?> TryRenderAsync(SourceKey source, RenditionSpec spec, SourceRecord? record, ObjectInfo head, System.Diagnostics.Stopwatch clock, CancellationToken cancellationToken)
+    public async Task<(RenderedImage Rendered, TimeSpan Fetched)?> TryRenderAsync(SourceKey source, RenditionSpec spec, SourceRecord? record, ObjectInfo head, DecodedIntermediate? heldPixels, System.Diagnostics.Stopwatch clock, CancellationToken cancellationToken)
     {
-        if (held.Find(source, head.ETag) is var (pixels, _))
+        if (heldPixels is { } pixels)
         {
             if (!Fits(spec, pixels))
             {

@@ -21,7 +21,7 @@ namespace ImageApi.Images;
 /// they made more than half of it for one original within that minute. A count that is too high
 /// (renditions deleted since) never refuses: near the cap, the listing decides.
 /// </remarks>
-public sealed class RenditionQuota(ObjectStores stores, IOptions<ServiceLimitsOptions> limits, IOptions<RenditionDefaults> defaults, TransformPresets presets, IMemoryCache cache)
+public sealed class RenditionQuota(RenditionFiles files, IOptions<ServiceLimitsOptions> limits, IOptions<RenditionDefaults> defaults, TransformPresets presets, IMemoryCache cache)
 {
     private static readonly TimeSpan CountLifetime = TimeSpan.FromMinutes(1);
 
@@ -42,9 +42,9 @@ public sealed class RenditionQuota(ObjectStores stores, IOptions<ServiceLimitsOp
         }
 
         var count = 0;
-        await foreach (var existing in stores.Destination.ListAsync(RenditionKey.PrefixFor(key.Source), cancellationToken).ConfigureAwait(false))
+        await foreach (var existing in files.OfAsync(key.Source, cancellationToken).ConfigureAwait(false))
         {
-            if (RenditionKey.BelongsTo(existing, key.Source) && !RenditionKey.IsServiceFile(existing))
+            if (!RenditionKey.IsServiceFile(existing))
             {
                 count++;
             }

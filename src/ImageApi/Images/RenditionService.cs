@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using ImageApi.Configuration;
 using ImageApi.Security;
 using ImageApi.Processing.Limits;
 using ImageApi.Processing.Naming;
@@ -7,7 +6,6 @@ using ImageApi.Processing.Pipeline;
 using ImageApi.Processing.Transforms;
 using ImageApi.Processing.Watermarks;
 using ImageApi.Storage;
-using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 
 namespace ImageApi.Images;
@@ -19,6 +17,8 @@ namespace ImageApi.Images;
 /// </summary>
 public sealed partial class RenditionService(
     ObjectStores stores,
+    RenditionFiles files,
+    AutoFormat autoFormat,
     SourceRecords records,
     Originals originals,
     Intermediates intermediates,
@@ -26,13 +26,11 @@ public sealed partial class RenditionService(
     RenditionQuota quota,
     RenditionFlights flights,
     ImagePipeline pipeline,
-    IMemoryCache cache,
     RenditionMetrics metrics,
     RenditionRateLimiter rateLimiter,
     WatermarkPolicies watermarks,
     WatermarkSweep sweep,
     IOptions<RenditionDefaults> defaults,
-    IOptions<DeliveryOptions> delivery,
     ILogger<RenditionService> logger)
 {
     /// <summary>The rendition for a request, from storage when it is there.</summary>
@@ -47,7 +45,7 @@ public sealed partial class RenditionService(
     {
         // The original first: a key with nothing behind it costs one HEAD, and no rendition, record or listing.
         var head = await originals.HeadUnlessKnownAsync(source, cancellationToken).ConfigureAwait(false);
-        var spec = await ResolveAsync(source, request, accepts, head, cancellationToken).ConfigureAwait(false);
+        var spec = await autoFormat.ResolveAsync(source, request, accepts, head, cancellationToken).ConfigureAwait(false);
         var key = new RenditionKey(source, spec with { Watermark = await watermarks.ForAsync(source, request.Watermark, cancellationToken).ConfigureAwait(false) });
 
         var clock = Stopwatch.StartNew();
@@ -101,68 +99,17 @@ public sealed partial class RenditionService(
     /// <summary>Deletes every rendition of one original, and its record (none of another original whose key merely starts the same).</summary>
     public async Task<int> DeleteAllAsync(SourceKey source, CancellationToken cancellationToken)
     {
-        var keys = new List<string>();
-        await foreach (var key in stores.Destination.ListAsync(RenditionKey.PrefixFor(source), cancellationToken).ConfigureAwait(false))
-        {
-            if (RenditionKey.BelongsTo(key, source))
-            {
-                keys.Add(key);
-            }
-        }
-
-        foreach (var key in keys)
-        {
-            await stores.Destination.DeleteAsync(key, cancellationToken).ConfigureAwait(false);
-        }
-
-        cache.Remove(FactsCacheKey(source));
+        var deleted = await files.DeleteAsync(source, _ => true, cancellationToken).ConfigureAwait(false);
+        autoFormat.Forget(source);
         originals.Forget(source);
         intermediates.Forget(source);
-        return keys.Count(k => !RenditionKey.IsServiceFile(k));
+        return deleted.Count(k => !RenditionKey.IsServiceFile(k));
     }
 
     /// <summary>Deletes the renditions of one original that were cut with its own focal point (now changed); the others stay.</summary>
     /// <returns>How many were deleted.</returns>
-    public async Task<int> DeleteCutWithFocalPointAsync(SourceKey source, CancellationToken cancellationToken)
-    {
-        var stale = new List<string>();
-        await foreach (var key in stores.Destination.ListAsync(RenditionKey.PrefixFor(source), cancellationToken).ConfigureAwait(false))
-        {
-            if (RenditionKey.BelongsTo(key, source) && RenditionKey.UsesOriginalFocalPoint(key))
-            {
-                stale.Add(key);
-            }
-        }
-
-        foreach (var key in stale)
-        {
-            await stores.Destination.DeleteAsync(key, cancellationToken).ConfigureAwait(false);
-        }
-
-        return stale.Count;
-    }
-
-    /// <summary>
-    /// Fixes the format: <c>auto</c> depends on the client and, unless the client takes WebP but not
-    /// AVIF, on the original's size (AVIF only up to <c>Delivery:AutoAvifMaxPixels</c>) and transparency.
-    /// </summary>
-    private async Task<RenditionSpec> ResolveAsync(SourceKey source, TransformRequest request, FormatSupport accepts, ObjectInfo? head, CancellationToken cancellationToken)
-    {
-        var settings = defaults.Value;
-        if (!request.IsAuto)
-        {
-            return request.Resolve(settings);
-        }
-
-        if (!request.NeedsSourceFacts(accepts))
-        {
-            return request.Resolve(accepts, false, 0, 0, settings);
-        }
-
-        var facts = await SourceFactsAsync(source, head, cancellationToken).ConfigureAwait(false);
-        var geometry = pipeline.Plan(new Dimensions(facts.Width, facts.Height), request.Resolve(FormatSupport.None, facts.HasAlpha, 0, 0, settings));
-        return request.Resolve(accepts, facts.HasAlpha, geometry.Pixels, delivery.Value.AutoAvifMaxPixels, settings);
-    }
+    public async Task<int> DeleteCutWithFocalPointAsync(SourceKey source, CancellationToken cancellationToken) =>
+        (await files.DeleteAsync(source, RenditionKey.UsesOriginalFocalPoint, cancellationToken).ConfigureAwait(false)).Count;
 
     /// <param name="known">What an upload event has already read (the record, the bytes), so the render does not read it again.</param>
     private Task<GeneratedRendition> GenerateOnceAsync(RenditionKey key, ObjectInfo? head, CancellationToken cancellationToken, KnownOriginal? known = null) =>
@@ -174,7 +121,8 @@ public sealed partial class RenditionService(
         var clock = Stopwatch.StartNew();
         head ??= await originals.HeadAsync(key.Source, cancellationToken).ConfigureAwait(false);
         await quota.EnforceAsync(key, isDefault, cancellationToken).ConfigureAwait(false);
-        var heldRecord = isDefault ? null : intermediates.HeldRecord(key.Source, head);
+        var held = isDefault ? null : intermediates.Held(key.Source, head);
+        var heldRecord = held?.Record;
         var record = known is not null ? known.Record : heldRecord ?? await records.ReadAsync(key.Source, cancellationToken).ConfigureAwait(false);
         Rejections.ThrowIfRecorded(record, head);
         var watermark = await watermarks.FingerprintForAsync(key.Source, cancellationToken).ConfigureAwait(false);
@@ -200,7 +148,7 @@ public sealed partial class RenditionService(
                 rendered = await rejections.RecordingAsync(key.Source, version, () => pipeline.Render(bytes, spec, null, cancellationToken), cancellationToken).ConfigureAwait(false);
             }
         }
-        else if (await intermediates.TryRenderAsync(key.Source, spec, record, head, clock, cancellationToken).ConfigureAwait(false) is var (cut, at))
+        else if (await intermediates.TryRenderAsync(key.Source, spec, record, head, held?.Pixels, clock, cancellationToken).ConfigureAwait(false) is var (cut, at))
         {
             (rendered, fetched) = (cut, at);
         }
@@ -296,37 +244,8 @@ public sealed partial class RenditionService(
     private async Task<RenditionKey> DefaultKeyAsync(SourceKey source, CancellationToken cancellationToken) =>
         new(source, DefaultSpec() with { Watermark = await watermarks.ForAsync(source, WatermarkChoice.Default, cancellationToken).ConfigureAwait(false) });
 
-    /// <summary>Only <c>format=auto</c> needs these; from memory, then the source record, then the original's header.</summary>
-    private async Task<SourceFacts> SourceFactsAsync(SourceKey source, ObjectInfo? knownHead, CancellationToken cancellationToken)
-    {
-        if (cache.TryGetValue(FactsCacheKey(source), out SourceFacts? facts) && facts is not null)
-        {
-            return facts;
-        }
-
-        var head = knownHead ?? await originals.HeadAsync(source, cancellationToken).ConfigureAwait(false);
-        var record = await records.ReadAsync(source, cancellationToken).ConfigureAwait(false);
-        if (record is { Facts: { } recorded, Rejection: null } && record.ETag == head.ETag)
-        {
-            facts = recorded;
-        }
-        else
-        {
-            var (original, version) = await originals.DownloadAsync(source, head, record, cancellationToken).ConfigureAwait(false);
-            using (original)
-            {
-                facts = SourceRecords.FactsOf(await rejections.RecordingAsync(source, version, () => pipeline.Inspect(original), cancellationToken).ConfigureAwait(false));
-            }
-        }
-
-        cache.Set(FactsCacheKey(source), facts, new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = TimeSpan.FromHours(1) });
-        return facts;
-    }
-
     /// <summary>What an upload event read of an original before its render: its record, and its bytes (null when over the byte limit).</summary>
     private sealed record KnownOriginal(SourceRecord? Record, ArraySegment<byte>? Bytes);
-
-    private static string FactsCacheKey(SourceKey source) => "facts:" + source.Value;
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Rendition {Key} served from storage ({Bytes} bytes), cache hit")]
     private static partial void LogServed(ILogger logger, string key, long bytes);

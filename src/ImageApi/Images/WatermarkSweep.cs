@@ -9,7 +9,7 @@ namespace ImageApi.Images;
 /// or an upload event). They are never served again either way (their names carry the old fingerprint);
 /// this only gives their storage, and their places under <c>Limits:MaxRenditionsPerOriginal</c>, back.
 /// </summary>
-public sealed partial class WatermarkSweep(ObjectStores stores, SourceRecords records, ILogger<WatermarkSweep> logger)
+public sealed partial class WatermarkSweep(RenditionFiles files, SourceRecords records, ILogger<WatermarkSweep> logger)
 {
     /// <returns>The record as it is now (with the current fingerprint when it was swept).</returns>
     /// <remarks>
@@ -23,19 +23,7 @@ public sealed partial class WatermarkSweep(ObjectStores stores, SourceRecords re
             return record;
         }
 
-        var stale = new List<string>();
-        await foreach (var key in stores.Destination.ListAsync(RenditionKey.PrefixFor(source), cancellationToken).ConfigureAwait(false))
-        {
-            if (RenditionKey.BelongsTo(key, source) && !RenditionKey.IsServiceFile(key) && RenditionKey.WatermarkOf(key) != current)
-            {
-                stale.Add(key);
-            }
-        }
-
-        foreach (var key in stale)
-        {
-            await stores.Destination.DeleteAsync(key, cancellationToken).ConfigureAwait(false);
-        }
+        var stale = await files.DeleteAsync(source, k => !RenditionKey.IsServiceFile(k) && RenditionKey.WatermarkOf(k) != current, cancellationToken).ConfigureAwait(false);
 
         var swept = record with { Watermark = current };
         await records.WriteAsync(source, swept, cancellationToken).ConfigureAwait(false);
