@@ -53,6 +53,13 @@ internal static class StorageServices
             Timeout = options.Timeout,
             MaxErrorRetry = options.MaxRetries,
             RetryMode = RequestRetryMode.Standard,
+
+            // CRC checksums only where an operation requires one (none that the service calls). The SDK's default
+            // computes one for every PUT body and checks one on every GET: CPU on each stored-rendition request,
+            // for what TLS already guarantees in transit, and S3-compatible servers that predate the
+            // checksum headers refuse them.
+            RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
+            ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
         };
         if (!string.IsNullOrEmpty(options.ServiceUrl))
         {
