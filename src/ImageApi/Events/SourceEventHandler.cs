@@ -84,11 +84,13 @@ public sealed partial class SourceEventHandler(
             LogReplaced(logger, key.Value, record.ETag, original.ETag, deleted);
         }
 
-        SourceFacts? facts;
+        var watermark = await watermarks.FingerprintForAsync(key, cancellationToken).ConfigureAwait(false);
         try
         {
             // The old record went with the old renditions.
-            facts = await renditions.PrepareAsync(key, opened, record: null, cancellationToken).ConfigureAwait(false);
+            await renditions.PrepareAsync(key, opened, record: null,
+                (facts, token) => records.WriteAsync(key, new SourceRecord(original.ETag, null, null, facts, focalPoint, watermark), token),
+                cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is ImageRejectedException or SourceNotFoundException)
         {
@@ -98,8 +100,6 @@ public sealed partial class SourceEventHandler(
             return SourceEventOutcome.Rejected;
         }
 
-        var watermark = await watermarks.FingerprintForAsync(key, cancellationToken).ConfigureAwait(false);
-        await records.WriteAsync(key, new SourceRecord(original.ETag, null, null, facts, focalPoint, watermark), cancellationToken).ConfigureAwait(false);
         LogCreated(logger, key.Value, original.ETag);
         return record is null ? SourceEventOutcome.RenditionMade : SourceEventOutcome.RenditionReplaced;
     }

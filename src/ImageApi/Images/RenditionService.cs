@@ -84,17 +84,26 @@ public sealed partial class RenditionService(
     /// </summary>
     /// <param name="original">The original, as the caller has just opened it (<see cref="Originals.OpenAsync"/>); the caller disposes it.</param>
     /// <param name="record">Its record, as the caller has just read it (or null, when the caller has just deleted it).</param>
-    /// <returns>What the original's header said.</returns>
-    public async Task<SourceFacts?> PrepareAsync(SourceKey source, StoredObject original, SourceRecord? record, CancellationToken cancellationToken)
+    /// <param name="writeRecord">
+    /// Writes the original's new record from what its header said. It runs beside the rendition's PUT, not after
+    /// it: an upload then waits for one round trip to storage less, and the order is not needed for safety, since
+    /// a retried event that finds the record but not the rendition makes the rendition (<see cref="EnsureDefaultAsync"/>).
+    /// </param>
+    public async Task PrepareAsync(SourceKey source, StoredObject original, SourceRecord? record, Func<SourceFacts?, CancellationToken, Task> writeRecord, CancellationToken cancellationToken)
     {
         var key = await DefaultKeyAsync(source, cancellationToken).ConfigureAwait(false);
-        var generated = await GenerateOnceAsync(key, original.Info, cancellationToken, await ReadAsync(original, record, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
-        return generated.Source is { } info ? SourceRecords.FactsOf(info) : null;
+        var alongside = new RecordWrite(writeRecord);
+        var generated = await GenerateOnceAsync(key, original.Info, cancellationToken, await ReadAsync(original, record, cancellationToken, alongside).ConfigureAwait(false)).ConfigureAwait(false);
+        if (!alongside.Started)
+        {
+            // The render was a request's, which this upload joined: it stored no record.
+            await writeRecord(generated.Source is { } info ? SourceRecords.FactsOf(info) : null, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     // Read before the flight: a render joined by a request must not depend on a stream its caller disposes.
-    private async Task<KnownOriginal> ReadAsync(StoredObject original, SourceRecord? record, CancellationToken cancellationToken) =>
-        new(record, await originals.ReadOpenedAsync(original, cancellationToken).ConfigureAwait(false));
+    private async Task<KnownOriginal> ReadAsync(StoredObject original, SourceRecord? record, CancellationToken cancellationToken, RecordWrite? alongside = null) =>
+        new(record, await originals.ReadOpenedAsync(original, cancellationToken).ConfigureAwait(false), alongside);
 
     /// <summary>Deletes every rendition of one original, and its record (none of another original whose key merely starts the same).</summary>
     public async Task<int> DeleteAllAsync(SourceKey source, CancellationToken cancellationToken)
@@ -158,7 +167,13 @@ public sealed partial class RenditionService(
         }
 
         var renderedAt = clock.Elapsed;
-        var (content, info) = await StoreAsync(key, rendered, cancellationToken).ConfigureAwait(false);
+        var storing = StoreAsync(key, rendered, cancellationToken);
+        if (known?.RecordAlongside is { } alongside)
+        {
+            await Task.WhenAll(storing, alongside.Start(rendered.Source is { } source ? SourceRecords.FactsOf(source) : null, cancellationToken)).ConfigureAwait(false);
+        }
+
+        var (content, info) = await storing.ConfigureAwait(false);
         var storedAt = clock.Elapsed;
 
         var timings = rendered.Timings;
@@ -244,8 +259,23 @@ public sealed partial class RenditionService(
     private async Task<RenditionKey> DefaultKeyAsync(SourceKey source, CancellationToken cancellationToken) =>
         new(source, DefaultSpec() with { Watermark = await watermarks.ForAsync(source, WatermarkChoice.Default, cancellationToken).ConfigureAwait(false) });
 
-    /// <summary>What an upload event read of an original before its render: its record, and its bytes (null when over the byte limit).</summary>
-    private sealed record KnownOriginal(SourceRecord? Record, ArraySegment<byte>? Bytes);
+    /// <summary>
+    /// What an upload event read of an original before its render: its record, and its bytes (null when over the
+    /// byte limit); and the write of its new record, to run beside the rendition's PUT.
+    /// </summary>
+    private sealed record KnownOriginal(SourceRecord? Record, ArraySegment<byte>? Bytes, RecordWrite? RecordAlongside = null);
+
+    /// <summary>A record write that the render it waits for starts, or, when that render was another's, its caller.</summary>
+    private sealed class RecordWrite(Func<SourceFacts?, CancellationToken, Task> write)
+    {
+        public bool Started { get; private set; }
+
+        public Task Start(SourceFacts? facts, CancellationToken cancellationToken)
+        {
+            Started = true;
+            return write(facts, cancellationToken);
+        }
+    }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Rendition {Key} served from storage ({Bytes} bytes), cache hit")]
     private static partial void LogServed(ILogger logger, string key, long bytes);
