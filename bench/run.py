@@ -412,8 +412,9 @@ def report(rows, ssim, first_view, st, cached, cold, hardware, versions, started
     lines += [""] + first_view_section(first_view)
     if st:
         if st.get("reused"):
-            lines += ["*The AVIF and intermediate studies below were measured earlier the same day on this machine (saved in `bench/results/studies.json`, reused with `BENCH_REUSE_STUDIES=1`); "
-                      "the machine's load was then 9–15, so their times are inflated several-fold; bytes and SSIM do not depend on it.*", ""]
+            when = f"at {st['measuredAt']}, 1-minute load {st['load']:.1f}" if "load" in st else "earlier (their time and load were not recorded)"
+            lines += [f"*The AVIF and intermediate studies below were measured {when} on this machine and reused (`bench/results/studies.json`, "
+                      "`BENCH_REUSE_STUDIES=1`): their times are of that run; bytes and SSIM do not depend on it.*", ""]
         lines += avif_section(st) + intermediate_section(st)
     if cached:
         lines += [
@@ -482,6 +483,7 @@ def main():
     elif not skip_studies:
         print("studies", file=sys.stderr)
         st = studies()
+        st["measuredAt"], st["load"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), os.getloadavg()[0]
         saved_studies.write_text(json.dumps(st))
     cached = cold = None
     if not skip_server:
