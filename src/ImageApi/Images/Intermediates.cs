@@ -115,7 +115,7 @@ public sealed partial class Intermediates(ObjectStores stores, SourceRecords rec
             return null;
         }
 
-        var bytes = await Originals.ReadAllAsync(stored, cancellationToken).ConfigureAwait(false);
+        var bytes = await Originals.ReadAllAsync(stored, stores.Destination.Name, cancellationToken).ConfigureAwait(false);
         metrics.IntermediateRead(bytes.Length);
         return bytes;
     }

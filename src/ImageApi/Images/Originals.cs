@@ -34,7 +34,7 @@ public sealed class Originals(ObjectStores stores, Rejections rejections, Proces
             return null;
         }
 
-        using var buffer = await ReadAllAsync(opened, cancellationToken).ConfigureAwait(false);
+        using var buffer = await ReadAllAsync(opened, stores.Source.Name, cancellationToken).ConfigureAwait(false);
         metrics.OriginalRead(buffer.Length);
         return new ArraySegment<byte>(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
@@ -66,21 +66,32 @@ public sealed class Originals(ObjectStores stores, Rejections rejections, Proces
             throw new SourceTooLargeException(original.Info.Length, limits.MaxSourceBytes);
         }
 
-        var buffer = await ReadAllAsync(original, cancellationToken).ConfigureAwait(false);
+        var buffer = await ReadAllAsync(original, stores.Source.Name, cancellationToken).ConfigureAwait(false);
         metrics.OriginalRead(buffer.Length);
         return (buffer, original.Info.ETag);
     }
 
     /// <summary>Reads a stored object into a buffer the pipeline can use without another copy.</summary>
-    public static async Task<MemoryStream> ReadAllAsync(StoredObject stored, CancellationToken cancellationToken)
+    /// <param name="store">The store it came from, named when its bytes and its metadata disagree.</param>
+    /// <exception cref="StorageUnavailableException">
+    /// The body is longer or shorter than the length read with it: the object changed while it was read, or
+    /// the store is damaged. Transient as far as a client can tell (503, try again), and never rendered: a cut-off
+    /// image must not become a stored rendition.
+    /// </exception>
+    public static async Task<MemoryStream> ReadAllAsync(StoredObject stored, string store, CancellationToken cancellationToken)
     {
         // Straight into the buffer of the stored length: a multi-megabyte original is copied once, not
         // through CopyToAsync's intermediate buffer as well, and not zeroed first (only what is read is used).
         var bytes = GC.AllocateUninitializedArray<byte>(checked((int)stored.Info.Length));
         var read = await stored.Content.ReadAtLeastAsync(bytes, bytes.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
-        if (read == bytes.Length && await stored.Content.ReadAsync(new byte[1], cancellationToken).ConfigureAwait(false) != 0)
+        if (read < bytes.Length)
         {
-            throw new InvalidDataException($"'{stored.Info.Key}' holds more than the {bytes.Length} bytes its metadata says.");
+            throw new StorageUnavailableException(store, $"'{stored.Info.Key}' ended after {read} of the {bytes.Length} bytes its metadata says.");
+        }
+
+        if (await stored.Content.ReadAsync(new byte[1], cancellationToken).ConfigureAwait(false) != 0)
+        {
+            throw new StorageUnavailableException(store, $"'{stored.Info.Key}' holds more than the {bytes.Length} bytes its metadata says.");
         }
 
         return new MemoryStream(bytes, 0, read, writable: false, publiclyVisible: true);

@@ -249,7 +249,7 @@ public sealed partial class RenditionService(
 
         await using var stored = await stores.Destination.GetAsync(key.Value, cancellationToken).ConfigureAwait(false)
             ?? throw new StorageUnavailableException(stores.Destination.Name, $"'{key.Value}' vanished right after it was stored.");
-        using var buffer = await Originals.ReadAllAsync(stored, cancellationToken).ConfigureAwait(false);
+        using var buffer = await Originals.ReadAllAsync(stored, stores.Destination.Name, cancellationToken).ConfigureAwait(false);
         return (buffer.ToArray(), stored.Info);
     }
 
