@@ -9,7 +9,7 @@ namespace ImageApi.Tests.S3;
 [Collection(S3Collection.Name)]
 public sealed class S3ObjectStoreTests(S3Fixture fixture)
 {
-    private async Task<S3ObjectStore> CreateStoreAsync(Uri? endpoint = null)
+    private async Task<S3ObjectStore> CreateStoreAsync(Uri? endpoint = null, string? bucket = null)
     {
         var environment = await fixture.CreateEnvironmentAsync();
         var client = new AmazonS3Client(new BasicAWSCredentials("testing", "testing"), new AmazonS3Config
@@ -20,7 +20,7 @@ public sealed class S3ObjectStoreTests(S3Fixture fixture)
             MaxErrorRetry = 0,
             Timeout = TimeSpan.FromSeconds(3),
         });
-        return new S3ObjectStore("destination", client, environment.DestinationBucket);
+        return new S3ObjectStore("destination", client, bucket ?? environment.DestinationBucket);
     }
 
     [Fact]
@@ -70,5 +70,35 @@ public sealed class S3ObjectStoreTests(S3Fixture fixture)
         await Assert.ThrowsAsync<StorageUnavailableException>(() => store.HeadAsync("a", default));
         await Assert.ThrowsAsync<StorageUnavailableException>(() => store.GetAsync("a", default));
         await Assert.ThrowsAsync<StorageUnavailableException>(() => store.PutAsync("a", new MemoryStream([1]), "x/y", PutMode.CreateOnly, default));
+    }
+
+    [Fact]
+    public async Task A_get_returns_the_bytes_type_etag_and_user_metadata_as_stored_commas_included()
+    {
+        var store = await CreateStoreAsync();
+        var metadata = new Dictionary<string, string> { ["focal-point"] = "0.3,0.7", ["watermark"] = "abc123" };
+        var put = await store.PutAsync("m/a.webp", new MemoryStream([7, 8, 9]), "image/webp", PutMode.Overwrite, default, metadata);
+
+        await using var stored = await store.GetAsync("m/a.webp", default);
+
+        Assert.NotNull(stored);
+        Assert.Equal(put.ETag, stored.Info.ETag);
+        Assert.Equal("image/webp", stored.Info.ContentType);
+        Assert.Equal(3, stored.Info.Length);
+        Assert.Equal(metadata, stored.Info.Metadata);
+        using var buffer = new MemoryStream();
+        await stored.Content.CopyToAsync(buffer);
+        Assert.Equal([7, 8, 9], buffer.ToArray());
+    }
+
+    [Fact]
+    public async Task A_get_from_a_bucket_that_does_not_exist_is_storage_unavailable_not_a_missing_object()
+    {
+        // A bucket that does not exist: S3 answers 404 NoSuchBucket, which is a wrong setting, not a missing object.
+        var wrong = await CreateStoreAsync(bucket: "no-such-bucket-here");
+
+        var failure = await Assert.ThrowsAsync<StorageUnavailableException>(() => wrong.GetAsync("a", default));
+
+        Assert.Contains("NoSuchBucket", failure.Message, StringComparison.Ordinal);
     }
 }
