@@ -97,7 +97,7 @@ public sealed partial class RenditionService(
         if (!alongside.Started)
         {
             // The render was a request's, which this upload joined: it stored no record.
-            await writeRecord(generated.Source is { } info ? SourceRecords.FactsOf(info) : null, cancellationToken).ConfigureAwait(false);
+            await alongside.Start(generated.Source, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -170,7 +170,7 @@ public sealed partial class RenditionService(
         var storing = StoreAsync(key, rendered, cancellationToken);
         if (known?.RecordAlongside is { } alongside)
         {
-            await Task.WhenAll(storing, alongside.Start(rendered.Source is { } source ? SourceRecords.FactsOf(source) : null, cancellationToken)).ConfigureAwait(false);
+            await Task.WhenAll(storing, alongside.Start(rendered.Source, cancellationToken)).ConfigureAwait(false);
         }
 
         var (content, info) = await storing.ConfigureAwait(false);
@@ -270,10 +270,11 @@ public sealed partial class RenditionService(
     {
         public bool Started { get; private set; }
 
-        public Task Start(SourceFacts? facts, CancellationToken cancellationToken)
+        /// <param name="source">What the original's header said, as the render read it.</param>
+        public Task Start(SourceImageInfo? source, CancellationToken cancellationToken)
         {
             Started = true;
-            return write(facts, cancellationToken);
+            return write(source is { } info ? SourceRecords.FactsOf(info) : null, cancellationToken);
         }
     }
 

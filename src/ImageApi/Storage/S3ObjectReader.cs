@@ -36,7 +36,7 @@ internal sealed class S3ObjectReader(string store, IAmazonS3 s3, string bucket)
                 timeout.CancelAfter(s3.Config.Timeout ?? TimeSpan.FromSeconds(100));
                 try
                 {
-                    response = await Http.SendAsync(new HttpRequestMessage(HttpMethod.Get, Presign(key)), HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+                    response = await Http.SendAsync(new HttpRequestMessage(HttpMethod.Get, Presign(key, PresignedFor)), HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is HttpRequestException or IOException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
                 {
@@ -52,7 +52,7 @@ internal sealed class S3ObjectReader(string store, IAmazonS3 s3, string bucket)
 
             if (response.IsSuccessStatusCode)
             {
-                var info = new ObjectInfo(key, response.Content.Headers.ContentLength ?? -1, (response.Headers.ETag?.Tag ?? "").Trim('"'),
+                var info = new ObjectInfo(key, response.Content.Headers.ContentLength ?? -1, S3ObjectStore.Unquote(response.Headers.ETag?.Tag),
                     response.Content.Headers.ContentType?.ToString(), response.Content.Headers.LastModified ?? DateTimeOffset.UtcNow)
                 { Metadata = UserMetadata(response) };
                 return new StoredObject(info, await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), response);
@@ -77,34 +77,31 @@ internal sealed class S3ObjectReader(string store, IAmazonS3 s3, string bucket)
         }
     }
 
-    private Uri Presign(string key) => new(s3.GetPreSignedURL(new GetPreSignedUrlRequest
+    /// <summary>A GET of <paramref name="key"/> signed for <paramref name="validFor"/>: what this reader fetches, and what a client may be handed.</summary>
+    public Uri Presign(string key, TimeSpan validFor) => new(s3.GetPreSignedURL(new GetPreSignedUrlRequest
     {
         BucketName = bucket,
         Key = key,
         Verb = HttpVerb.GET,
-        Expires = DateTime.UtcNow + PresignedFor,
-        Protocol = ProtocolOf(s3),
-    }));
+        Expires = DateTime.UtcNow + validFor,
 
-    /// <summary>The SDK signs https URLs unless told otherwise; an S3-compatible server may speak plain http.</summary>
-    public static Protocol ProtocolOf(IAmazonS3 s3) =>
-        s3.Config.ServiceURL?.StartsWith("http://", StringComparison.OrdinalIgnoreCase) == true ? Protocol.HTTP : Protocol.HTTPS;
+        // The SDK signs https URLs unless told otherwise; an S3-compatible server may speak plain http.
+        Protocol = s3.Config.ServiceURL?.StartsWith("http://", StringComparison.OrdinalIgnoreCase) == true ? Protocol.HTTP : Protocol.HTTPS,
+    }));
 
     // The SDK's standard mode: a random wait of up to 2^attempt × 50 ms (full jitter), at most 20 s.
     private static Task BackOffAsync(int attempt, CancellationToken cancellationToken) =>
         Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * Math.Min(20_000, 50 * Math.Pow(2, attempt + 1))), cancellationToken);
 
-    // The service names user metadata without S3's x-amz-meta- prefix, lower-case.
     private static Dictionary<string, string> UserMetadata(HttpResponseMessage response)
     {
-        const string prefix = "x-amz-meta-";
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
         // Not parsed: a value such as a focal point's "0.3,0.7" is one value, not a list.
         foreach (var (name, values) in response.Headers.NonValidated)
         {
-            if (name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+            if (name.StartsWith(S3ObjectStore.MetadataPrefix, StringComparison.OrdinalIgnoreCase))
             {
-                metadata[name[prefix.Length..].ToLowerInvariant()] = values.ToString();
+                metadata[S3ObjectStore.MetadataName(name)] = values.ToString();
             }
         }
 

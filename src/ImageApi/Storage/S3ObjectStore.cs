@@ -127,15 +127,14 @@ public sealed class S3ObjectStore(string name, IAmazonS3 s3, string bucket) : IO
         }
     }
 
-    // The SDK names user metadata with its x-amz-meta- prefix; the service names it without.
-    private static Dictionary<string, string> UserMetadata(MetadataCollection metadata)
-    {
-        const string prefix = "x-amz-meta-";
-        return metadata.Keys.ToDictionary(
-            name => name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) ? name[prefix.Length..].ToLowerInvariant() : name.ToLowerInvariant(),
-            name => metadata[name],
-            StringComparer.Ordinal);
-    }
+    private static Dictionary<string, string> UserMetadata(MetadataCollection metadata) =>
+        metadata.Keys.ToDictionary(MetadataName, name => metadata[name], StringComparer.Ordinal);
+
+    internal const string MetadataPrefix = "x-amz-meta-";
+
+    /// <summary>S3 (and the SDK) name user metadata with its <c>x-amz-meta-</c> prefix; the service names it without, lower-case.</summary>
+    internal static string MetadataName(string header) =>
+        (header.StartsWith(MetadataPrefix, StringComparison.OrdinalIgnoreCase) ? header[MetadataPrefix.Length..] : header).ToLowerInvariant();
 
     private static bool IsConditionalConflict(AmazonS3Exception ex) =>
         ex.StatusCode == HttpStatusCode.Conflict && string.Equals(ex.ErrorCode, "ConditionalRequestConflict", StringComparison.Ordinal);
@@ -177,17 +176,9 @@ public sealed class S3ObjectStore(string name, IAmazonS3 s3, string bucket) : IO
         while (!string.IsNullOrEmpty(request.ContinuationToken));
     }
 
-    public Uri GetDownloadUrl(string key, TimeSpan validFor) =>
-        new(s3.GetPreSignedURL(new GetPreSignedUrlRequest
-        {
-            BucketName = Bucket,
-            Key = key,
-            Verb = HttpVerb.GET,
-            Expires = DateTime.UtcNow + validFor,
-            Protocol = S3ObjectReader.ProtocolOf(s3),
-        }));
+    public Uri GetDownloadUrl(string key, TimeSpan validFor) => _reader.Presign(key, validFor);
 
-    private static string Unquote(string? etag) => etag?.Trim('"') ?? "";
+    internal static string Unquote(string? etag) => etag?.Trim('"') ?? "";
 
     private static DateTimeOffset LastModified(DateTime? value) =>
         value is { } time ? new DateTimeOffset(DateTime.SpecifyKind(time.ToUniversalTime(), DateTimeKind.Utc)) : DateTimeOffset.UtcNow;
