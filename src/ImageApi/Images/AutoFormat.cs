@@ -52,7 +52,7 @@ public sealed class AutoFormat(
         }
 
         var head = knownHead ?? await originals.HeadAsync(source, cancellationToken).ConfigureAwait(false);
-        var record = await records.ReadAsync(source, cancellationToken).ConfigureAwait(false);
+        var record = await records.ReadSharedAsync(source, cancellationToken).ConfigureAwait(false);
         if (record is { Facts: { } recorded, Rejection: null } && record.ETag == head.ETag)
         {
             facts = recorded;

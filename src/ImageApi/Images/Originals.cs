@@ -12,10 +12,18 @@ namespace ImageApi.Images;
 /// </summary>
 public sealed class Originals(ObjectStores stores, Rejections rejections, ProcessingLimits limits, RenditionMetrics metrics, IMemoryCache cache)
 {
+    // A page asks for its image's srcset widths at once: they share one HEAD, not one each.
+    private readonly SingleFlight<ObjectInfo> _heads = new();
+
+    /// <summary>
+    /// The original's metadata, for a request. A request that arrives while another's HEAD of the same
+    /// original is under way shares its answer, which is at most one round trip older than its own would be.
+    /// </summary>
     /// <exception cref="SourceNotFoundException">No original under <paramref name="source"/>.</exception>
-    public async Task<ObjectInfo> HeadAsync(SourceKey source, CancellationToken cancellationToken) =>
-        await stores.Source.HeadAsync(source.Value, cancellationToken).ConfigureAwait(false)
-        ?? throw new SourceNotFoundException(source.Value);
+    public Task<ObjectInfo> HeadAsync(SourceKey source, CancellationToken cancellationToken) =>
+        _heads.RunAsync(source.Value, async token =>
+            await stores.Source.HeadAsync(source.Value, token).ConfigureAwait(false) ?? throw new SourceNotFoundException(source.Value),
+            Timeout.InfiniteTimeSpan, cancellationToken);
 
     /// <summary>
     /// Opens an original for reading. One GET answers whether it exists, gives its metadata (what a HEAD

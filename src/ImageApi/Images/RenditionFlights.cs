@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using ImageApi.Configuration;
 using ImageApi.Processing.Naming;
 using Microsoft.Extensions.Options;
@@ -10,11 +12,42 @@ namespace ImageApi.Images;
 /// </summary>
 public sealed class RenditionFlights(IOptions<ServiceLimitsOptions> limits)
 {
+    private static readonly TimeSpan JustStoredFor = TimeSpan.FromSeconds(10);
     private readonly SingleFlight<GeneratedRendition> _flights = new();
+    private readonly ConcurrentDictionary<string, long> _stored = new(StringComparer.Ordinal);
 
     /// <exception cref="TimeoutException">The render ran longer than the timeout.</exception>
     public Task<GeneratedRendition> RunAsync(RenditionKey key, Func<CancellationToken, Task<GeneratedRendition>> work, CancellationToken cancellationToken) =>
-        _flights.RunAsync(key.Value, work, limits.Value.RenderTimeout, cancellationToken);
+        _flights.RunAsync(key.Value, async token =>
+        {
+            var made = await work(token).ConfigureAwait(false);
+            Remember(key.Value);
+            return made;
+        }, limits.Value.RenderTimeout, cancellationToken);
+
+    /// <summary>
+    /// Whether a flight stored this rendition in the last few seconds. A request whose storage read ran
+    /// before that flight's PUT, and which reached the flights after it had ended, starts a flight of its
+    /// own: that flight reads storage again instead of rendering the same image twice.
+    /// </summary>
+    public bool JustStored(RenditionKey key) =>
+        _stored.TryGetValue(key.Value, out var at) && Stopwatch.GetElapsedTime(at) < JustStoredFor;
+
+    private void Remember(string key)
+    {
+        var now = Stopwatch.GetTimestamp();
+        _stored[key] = now;
+        if (_stored.Count > 256)
+        {
+            foreach (var (old, at) in _stored)
+            {
+                if (Stopwatch.GetElapsedTime(at, now) >= JustStoredFor)
+                {
+                    _stored.TryRemove(KeyValuePair.Create(old, at));
+                }
+            }
+        }
+    }
 }
 
 /// <summary>A rendition just made and stored: its bytes, ETag and what each stage cost.</summary>

@@ -128,11 +128,16 @@ public sealed partial class RenditionService(
     {
         var isDefault = key.Spec with { Watermark = null } == DefaultSpec();
         var clock = Stopwatch.StartNew();
+        if (known is null && flights.JustStored(key) && await ReadStoredAsync(key, cancellationToken).ConfigureAwait(false) is { } justStored)
+        {
+            return new GeneratedRendition(justStored.Content, justStored.Info.ETag, [new("fetch", clock.Elapsed)], null);
+        }
+
         head ??= await originals.HeadAsync(key.Source, cancellationToken).ConfigureAwait(false);
         await quota.EnforceAsync(key, isDefault, cancellationToken).ConfigureAwait(false);
         var held = isDefault ? null : intermediates.Held(key.Source, head);
         var heldRecord = held?.Record;
-        var record = known is not null ? known.Record : heldRecord ?? await records.ReadAsync(key.Source, cancellationToken).ConfigureAwait(false);
+        var record = known is not null ? known.Record : heldRecord ?? await records.ReadSharedAsync(key.Source, cancellationToken).ConfigureAwait(false);
         Rejections.ThrowIfRecorded(record, head);
         var watermark = await watermarks.FingerprintForAsync(key.Source, cancellationToken).ConfigureAwait(false);
         var swept = await sweep.SweepAsync(key.Source, record, head, watermark, cancellationToken).ConfigureAwait(false);
@@ -247,8 +252,18 @@ public sealed partial class RenditionService(
             }
         }
 
-        await using var stored = await stores.Destination.GetAsync(key.Value, cancellationToken).ConfigureAwait(false)
+        return await ReadStoredAsync(key, cancellationToken).ConfigureAwait(false)
             ?? throw new StorageUnavailableException(stores.Destination.Name, $"'{key.Value}' vanished right after it was stored.");
+    }
+
+    private async Task<(byte[] Content, ObjectInfo Info)?> ReadStoredAsync(RenditionKey key, CancellationToken cancellationToken)
+    {
+        await using var stored = await stores.Destination.GetAsync(key.Value, cancellationToken).ConfigureAwait(false);
+        if (stored is null)
+        {
+            return null;
+        }
+
         using var buffer = await Originals.ReadAllAsync(stored, stores.Destination.Name, cancellationToken).ConfigureAwait(false);
         return (buffer.ToArray(), stored.Info);
     }

@@ -44,6 +44,17 @@ public sealed class SourceRecords(ObjectStores stores)
 
     public static string KeyFor(SourceKey source) => RenditionKey.PrefixFor(source) + FileName;
 
+    // The srcset widths of a page's first view each need the record; they share one read.
+    private readonly SingleFlight<SourceRecord?> _reads = new();
+
+    /// <summary>
+    /// The record, for a request: one that arrives while another request's read of it is under way shares
+    /// that read. An upload event, which must see what was written before it, uses <see cref="ReadAsync"/>.
+    /// </summary>
+    public Task<SourceRecord?> ReadSharedAsync(SourceKey source, CancellationToken cancellationToken) =>
+        _reads.RunAsync(source.Value, token => ReadAsync(source, token), Timeout.InfiniteTimeSpan, cancellationToken);
+
+    /// <summary>The record as storage holds it now, read by this call.</summary>
     public async Task<SourceRecord?> ReadAsync(SourceKey source, CancellationToken cancellationToken)
     {
         await using var stored = await stores.Destination.GetAsync(KeyFor(source), cancellationToken).ConfigureAwait(false);

@@ -43,22 +43,39 @@ internal sealed class StorageCalls
 
     /// <summary>Awaited before each PUT reaches the store (after it is counted): a test holds one back with it.</summary>
     public Func<string, Task> BeforePut { get; set; } = _ => Task.CompletedTask;
+
+    /// <summary>Awaited before each HEAD or GET reaches the store (after it is counted), with the call as counted.</summary>
+    public Func<string, Task> BeforeRead { get; set; } = _ => Task.CompletedTask;
+
+    /// <summary>Awaited after each GET has been answered, with the call as counted and whether it found the object.</summary>
+    public Func<string, bool, Task> AfterGet { get; set; } = (_, _) => Task.CompletedTask;
+
+    public int Count(string call) => _calls.Count(c => c == call);
 }
 
 internal sealed class CountingStore(IObjectStore inner, StorageCalls calls) : IObjectStore
 {
     public string Name => inner.Name;
 
-    public Task<ObjectInfo?> HeadAsync(string key, CancellationToken cancellationToken)
+    public async Task<ObjectInfo?> HeadAsync(string key, CancellationToken cancellationToken)
     {
-        calls.Add($"{Name} HEAD {key}");
-        return inner.HeadAsync(key, cancellationToken);
+        await Read($"{Name} HEAD {key}");
+        return await inner.HeadAsync(key, cancellationToken);
     }
 
-    public Task<StoredObject?> GetAsync(string key, CancellationToken cancellationToken)
+    public async Task<StoredObject?> GetAsync(string key, CancellationToken cancellationToken)
     {
-        calls.Add($"{Name} GET {key}");
-        return inner.GetAsync(key, cancellationToken);
+        var call = $"{Name} GET {key}";
+        await Read(call);
+        var found = await inner.GetAsync(key, cancellationToken);
+        await calls.AfterGet(call, found is not null);
+        return found;
+    }
+
+    private Task Read(string call)
+    {
+        calls.Add(call);
+        return calls.BeforeRead(call);
     }
 
     public async Task<ObjectInfo> PutAsync(string key, Stream content, string contentType, PutMode mode, CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? metadata = null)
