@@ -3,6 +3,7 @@ using ImageApi.Processing.Naming;
 using ImageApi.Processing.Transforms;
 using ImageApi.Tests.Http;
 using ImageApi.Tests.Infrastructure;
+using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ImageApi.Tests.Images;
@@ -37,6 +38,8 @@ public sealed class SharedReadsTests : IAsyncLifetime, IDisposable
         _uploader.Dispose();
     }
 
+    private SourceKey Source => SourceKey.Parse(_key);
+
     private string Head => $"source HEAD {_key}";
 
     private string RecordGet => $"destination GET {SourceRecords.KeyFor(SourceKey.Parse(_key))}";
@@ -44,15 +47,13 @@ public sealed class SharedReadsTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Four_first_sizes_arriving_during_the_originals_head_make_one_head()
     {
-        using var app = _instance.Counting(_calls);
-        var services = app.Services;
-        var renditions = services.GetRequiredService<RenditionService>();
-        var parser = services.GetRequiredService<TransformParser>();
-        var headHeld = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _calls.BeforeRead = call => call == Head ? headHeld.Task : Task.CompletedTask;
+        var (app, headHeld) = Holding(call => call == Head);
+        using var _ = app;
+        var renditions = app.Services.GetRequiredService<RenditionService>();
+        var parser = app.Services.GetRequiredService<TransformParser>();
 
         // Each call joins the HEAD before it returns: the first one's is held, so all four are waiting on it.
-        var requests = Widths.Select(w => renditions.GetAsync(SourceKey.Parse(_key), parser.Parse([new("w", $"{w}"), new("format", "webp")]).Request,
+        var requests = Widths.Select(w => renditions.GetAsync(Source, parser.Parse([new("w", $"{w}"), new("format", "webp")]).Request,
             FormatSupport.None, () => "client", CancellationToken.None)).ToArray();
         await WaitUntil(() => _calls.Count(Head) == 1);
         headHeld.SetResult();
@@ -70,13 +71,11 @@ public sealed class SharedReadsTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Reads_of_one_record_under_way_together_are_one_read_and_a_later_read_is_its_own()
     {
-        using var app = _instance.Counting(_calls);
+        var (app, held) = Holding(call => call == RecordGet);
+        using var _ = app;
         var records = app.Services.GetRequiredService<SourceRecords>();
-        var source = SourceKey.Parse(_key);
-        var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _calls.BeforeRead = call => call == RecordGet ? held.Task : Task.CompletedTask;
 
-        var together = Enumerable.Range(0, 4).Select(_ => records.ReadSharedAsync(source, CancellationToken.None)).ToArray();
+        var together = Enumerable.Range(0, 4).Select(_ => records.ReadSharedAsync(Source, CancellationToken.None)).ToArray();
         await WaitUntil(() => _calls.Count(RecordGet) == 1);
         held.SetResult();
         var read = await Task.WhenAll(together).WaitAsync(TimeSpan.FromSeconds(30));
@@ -85,23 +84,21 @@ public sealed class SharedReadsTests : IAsyncLifetime, IDisposable
         Assert.NotNull(read[0]);
 
         // Not a cache: once the shared read is over, the next one reads what storage holds then.
-        await records.WriteAsync(source, read[0]! with { FocalPoint = "0.25,0.75" }, CancellationToken.None);
-        Assert.Equal("0.25,0.75", (await records.ReadSharedAsync(source, CancellationToken.None))?.FocalPoint);
+        await records.WriteAsync(Source, read[0]! with { FocalPoint = "0.25,0.75" }, CancellationToken.None);
+        Assert.Equal("0.25,0.75", (await records.ReadSharedAsync(Source, CancellationToken.None))?.FocalPoint);
         Assert.Equal(2, _calls.Count(RecordGet));
     }
 
     [Fact]
     public async Task A_read_that_must_see_earlier_writes_never_joins_one_under_way()
     {
-        using var app = _instance.Counting(_calls);
+        var (app, held) = Holding(call => call == RecordGet && _calls.Count(RecordGet) == 1);
+        using var _ = app;
         var records = app.Services.GetRequiredService<SourceRecords>();
-        var source = SourceKey.Parse(_key);
-        var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _calls.BeforeRead = call => call == RecordGet && _calls.Count(RecordGet) == 1 ? held.Task : Task.CompletedTask;
 
-        var shared = records.ReadSharedAsync(source, CancellationToken.None);
+        var shared = records.ReadSharedAsync(Source, CancellationToken.None);
         await WaitUntil(() => _calls.Count(RecordGet) == 1);
-        Assert.NotNull(await records.ReadAsync(source, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.NotNull(await records.ReadAsync(Source, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30)));
         Assert.Equal(2, _calls.Count(RecordGet));
         held.SetResult();
         Assert.NotNull(await shared);
@@ -110,20 +107,26 @@ public sealed class SharedReadsTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task A_caller_that_gives_up_leaves_the_shared_head_to_the_others()
     {
-        using var app = _instance.Counting(_calls);
+        var (app, held) = Holding(call => call == Head);
+        using var _ = app;
         var originals = app.Services.GetRequiredService<Originals>();
-        var source = SourceKey.Parse(_key);
-        var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _calls.BeforeRead = call => call == Head ? held.Task : Task.CompletedTask;
         using var leaving = new CancellationTokenSource();
 
-        var gone = originals.HeadAsync(source, leaving.Token);
-        var staying = originals.HeadAsync(source, CancellationToken.None);
+        var gone = originals.HeadAsync(Source, leaving.Token);
+        var staying = originals.HeadAsync(Source, CancellationToken.None);
         await leaving.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => gone.WaitAsync(TimeSpan.FromSeconds(30)));
         held.SetResult();
         Assert.Equal((await staying).Key, _key);
         Assert.Equal(1, _calls.Count(Head));
+    }
+
+    /// <summary>The instance with its storage calls counted; the reads <paramref name="hold"/> picks wait until the gate opens.</summary>
+    private (WebApplicationFactory<Program> App, TaskCompletionSource Gate) Holding(Func<string, bool> hold)
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _calls.BeforeRead = call => hold(call) ? gate.Task : Task.CompletedTask;
+        return (_instance.Counting(_calls), gate);
     }
 
     private static async Task WaitUntil(Func<bool> condition)
