@@ -128,7 +128,7 @@ public sealed partial class RenditionService(
     {
         var isDefault = key.Spec with { Watermark = null } == DefaultSpec();
         var clock = Stopwatch.StartNew();
-        if (known is null && flights.JustStored(key) && await ReadStoredAsync(key, cancellationToken).ConfigureAwait(false) is { } justStored)
+        if (known is null && flights.JustStored(key) && await files.ReadAsync(key, cancellationToken).ConfigureAwait(false) is { } justStored)
         {
             return new GeneratedRendition(justStored.Content, justStored.Info.ETag, [new("fetch", clock.Elapsed)], null);
         }
@@ -172,7 +172,7 @@ public sealed partial class RenditionService(
         }
 
         var renderedAt = clock.Elapsed;
-        var storing = StoreAsync(key, rendered, cancellationToken);
+        var storing = files.StoreAsync(key, rendered, cancellationToken);
         if (known?.RecordAlongside is { } alongside)
         {
             await Task.WhenAll(storing, alongside.Start(rendered.Source, cancellationToken)).ConfigureAwait(false);
@@ -236,36 +236,6 @@ public sealed partial class RenditionService(
         {
             return (await rejections.RecordingAsync(source, version, () => pipeline.Render(bytes, spec, null, cancellationToken), cancellationToken).ConfigureAwait(false), fetched);
         }
-    }
-
-    /// <summary>Stores a new rendition create-only; when another instance stored it first, serves what it stored, so every client sees one ETag.</summary>
-    private async Task<(byte[] Content, ObjectInfo Info)> StoreAsync(RenditionKey key, RenderedImage rendered, CancellationToken cancellationToken)
-    {
-        using (var body = new MemoryStream(rendered.Content, writable: false))
-        {
-            try
-            {
-                return (rendered.Content, await stores.Destination.PutAsync(key.Value, body, rendered.ContentType, PutMode.CreateOnly, cancellationToken).ConfigureAwait(false));
-            }
-            catch (ObjectAlreadyExistsException)
-            {
-            }
-        }
-
-        return await ReadStoredAsync(key, cancellationToken).ConfigureAwait(false)
-            ?? throw new StorageUnavailableException(stores.Destination.Name, $"'{key.Value}' vanished right after it was stored.");
-    }
-
-    private async Task<(byte[] Content, ObjectInfo Info)?> ReadStoredAsync(RenditionKey key, CancellationToken cancellationToken)
-    {
-        await using var stored = await stores.Destination.GetAsync(key.Value, cancellationToken).ConfigureAwait(false);
-        if (stored is null)
-        {
-            return null;
-        }
-
-        using var buffer = await Originals.ReadAllAsync(stored, stores.Destination.Name, cancellationToken).ConfigureAwait(false);
-        return (buffer.ToArray(), stored.Info);
     }
 
     private RenditionSpec DefaultSpec() => TransformRequest.Default(defaults.Value).Resolve(defaults.Value);

@@ -67,7 +67,7 @@ public sealed class EmbeddedUploadWorkerTests
             await ApiClient.WaitForFileAsync(Path.Combine(factory.DestinationRoot, "processed", ticket.Key), "_source.json", TimeSpan.FromSeconds(120));
         }
 
-        await WaitUntilEmptyAsync(Path.Combine(factory.Root, ".pending"));
+        await ApiClient.WaitForJournalEmptyAsync(factory.Root);
     }
 
     [Fact]
@@ -99,7 +99,7 @@ public sealed class EmbeddedUploadWorkerTests
                 await ApiClient.WaitForFileAsync(Path.GetDirectoryName(RecordOf(root, key))!, "_source.json", TimeSpan.FromSeconds(120));
             }
 
-            await WaitUntilEmptyAsync(Path.Combine(root, ".pending"));
+            await ApiClient.WaitForJournalEmptyAsync(root);
             foreach (var key in keys)
             {
                 var rendition = Assert.Single(Directory.GetFiles(Path.GetDirectoryName(RecordOf(root, key))!, "*.webp"));
@@ -121,16 +121,6 @@ public sealed class EmbeddedUploadWorkerTests
     }
 
     private static string RecordOf(string root, string key) => Path.Combine(root, "destination", "processed", key, "_source.json");
-
-    private static async Task WaitUntilEmptyAsync(string folder)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (Directory.Exists(folder) && Directory.EnumerateFiles(folder, "*.json").Any())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"the journal still lists {string.Join(", ", Directory.GetFiles(folder))}");
-            await Task.Delay(50);
-        }
-    }
 
     private static void InterlockedMax(ref int target, int value)
     {

@@ -24,8 +24,7 @@ public sealed class SharedReadsTests : IAsyncLifetime, IDisposable
     {
         _key = (await _uploader.CreateClient().UploadAsync("photo-cups.jpg", "image/jpeg")).Key;
         await ApiClient.WaitForFileAsync(Path.Combine(_uploader.DestinationRoot, "processed"), "_source.json", TimeSpan.FromSeconds(30));
-        var journal = Path.Combine(_uploader.Root, ".pending");
-        await WaitUntil(() => !Directory.Exists(journal) || !Directory.EnumerateFileSystemEntries(journal).Any());
+        await ApiClient.WaitForJournalEmptyAsync(_uploader.Root);
         // Another instance on the same storage, which knows nothing of the original yet.
         _instance = new ImageApiFactory(new Dictionary<string, string?> { ["Storage:FileRoot"] = _uploader.Root, ["RateLimits:RenditionsPerMinute"] = "0" });
     }
@@ -42,7 +41,7 @@ public sealed class SharedReadsTests : IAsyncLifetime, IDisposable
 
     private string Head => $"source HEAD {_key}";
 
-    private string RecordGet => $"destination GET {SourceRecords.KeyFor(SourceKey.Parse(_key))}";
+    private string RecordGet => $"destination GET {SourceRecords.KeyFor(Source)}";
 
     [Fact]
     public async Task Four_first_sizes_arriving_during_the_originals_head_make_one_head()

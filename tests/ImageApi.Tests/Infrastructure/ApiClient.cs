@@ -96,6 +96,18 @@ internal static class ApiClient
         throw new TimeoutException($"No such log line after {timeout}; the log has {factory.Logs.Count} lines.");
     }
 
+    /// <summary>Waits until the embedded queue's journal under the folder store's <paramref name="root"/> lists no event: every upload so far is handled.</summary>
+    public static async Task WaitForJournalEmptyAsync(string root)
+    {
+        var folder = Path.Combine(root, ".pending");
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (Directory.Exists(folder) && Directory.EnumerateFiles(folder, "*.json").Any())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"the journal still lists {string.Join(", ", Directory.GetFiles(folder))}");
+            await Task.Delay(50);
+        }
+    }
+
     /// <summary>Waits for a file the background worker writes.</summary>
     public static async Task<string> WaitForFileAsync(string directory, string pattern, TimeSpan timeout)
     {
