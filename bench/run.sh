@@ -7,10 +7,12 @@
 #   --skip-http: no HTTP benchmark; --http-only: only the HTTP benchmark, into docs/benchmarks-http.md.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-tools="gnuplot"
-case " $* " in *" --skip-server "*|*" --http-only "*) ;; *) tools="nginx wrk gnuplot" ;; esac
 http=yes
 case " $* " in *" --skip-http "*) http="" ;; esac
+# nginx serves the cached path's peer (with wrk) and fronts moto in the HTTP benchmark.
+tools="gnuplot"
+case " $* " in *" --skip-server "*|*" --http-only "*) ;; *) tools="nginx wrk gnuplot" ;; esac
+case " $tools " in *" nginx "*) ;; *) [ -n "$http" ] && tools="nginx $tools" ;; esac
 need=""
 for tool in $tools; do command -v "$tool" >/dev/null || need="$need $tool"; done
 # The Pillow reference runs on Debian's python3-pil, under the system Python.
