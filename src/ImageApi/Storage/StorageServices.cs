@@ -45,7 +45,7 @@ internal static class StorageServices
             new FileObjectStore("destination", Path.Combine(root, "destination"), staging));
     }
 
-    private static AmazonS3Client CreateS3Client(S3StorageOptions options)
+    internal static AmazonS3Client CreateS3Client(S3StorageOptions options)
     {
         var config = new AmazonS3Config
         {
@@ -71,6 +71,9 @@ internal static class StorageServices
             config.RegionEndpoint = RegionEndpoint.GetBySystemName(options.Region);
         }
 
-        return new AmazonS3Client(config);
+        // The client sets the config's provider to S3's rules as it is made.
+        var client = new AmazonS3Client(config);
+        config.EndpointProvider = new CachedEndpointProvider(config.EndpointProvider);
+        return client;
     }
 }
