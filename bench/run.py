@@ -90,6 +90,10 @@ def start_service(app, data, port, log=None, **settings):
                             stdout=log or subprocess.DEVNULL, stderr=subprocess.STDOUT if log else subprocess.DEVNULL)
 
 
+def nginx_version():
+    return subprocess.run(["nginx", "-v"], capture_output=True, text=True).stderr.strip().split("/")[-1]  # "nginx version: nginx/1.22.1", on stderr
+
+
 def get(port, path, timeout=30.0):
     deadline = time.perf_counter() + timeout
     while True:
@@ -196,7 +200,7 @@ def machine(skip_server=False):
         "Node.js": sh("node", "--version").strip(),
     }
     if not skip_server:
-        versions["nginx"] = subprocess.run(["nginx", "-v"], capture_output=True, text=True).stderr.strip().split("/")[-1]
+        versions["nginx"] = nginx_version()
         versions["wrk"] = subprocess.run(["wrk", "--version"], capture_output=True, text=True).stdout.split()[1]
     return f"{os.cpu_count()} × {cpu}, {memory:.0f} GiB", versions
 
